@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "ioc.core"
+    label = "core"
+    verbose_name = _("Nền tảng")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import audit, checks, signals  # noqa: F401
+        from .models import ApiKey, Area, Holiday, Membership, Unit, WorkingCalendar
+
+        for model in (Area, Unit, Membership, Holiday, WorkingCalendar, ApiKey):
+            audit.track(model)
+        audit.track(get_user_model(), exclude={"last_login", "date_joined"})
+        # Each module declares its menu entries in <app>/nav.py.
+        autodiscover_modules("nav")

@@ -1,0 +1,54 @@
+"""Pages for administrators: the audit log (read-only) and the working calendar."""
+
+from datetime import datetime, time
+
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from ..access import permission_required
+from ..models import AuditAction, AuditEvent, Holiday, WorkingCalendar
+
+
+@permission_required("core.view_audit")
+def audit_log(request):
+    qs = AuditEvent.objects.all()
+    filters = {k: request.GET.get(k, "").strip() for k in ("actor", "action", "object_type", "date_from", "date_to", "q")}
+    errors = {}
+    if filters["actor"]:
+        qs = qs.filter(actor_label__icontains=filters["actor"])
+    if filters["action"] in AuditAction.values:
+        qs = qs.filter(action=filters["action"])
+    if filters["object_type"]:
+        qs = qs.filter(object_type=filters["object_type"])
+    if filters["q"]:
+        qs = qs.filter(object_repr__icontains=filters["q"])
+    tz = timezone.get_current_timezone()
+    for key, bound, lookup in (("date_from", time.min, "at__gte"), ("date_to", time.max, "at__lte")):
+        if filters[key]:
+            day = parse_date(filters[key])
+            if day is None:
+                errors[key] = True
+            else:
+                qs = qs.filter(**{lookup: datetime.combine(day, bound, tzinfo=tz)})
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    object_types = AuditEvent.objects.order_by("object_type").values_list("object_type", flat=True).distinct()
+    return render(request, "core/audit.html", {
+        "page": page, "filters": filters, "errors": errors, "actions": AuditAction.choices,
+        "object_types": [t for t in object_types if t],
+        "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+    })
+
+
+@permission_required("core.view_directory")
+def calendar(request):
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else timezone.localdate().year
+    return render(request, "core/calendar.html", {
+        "calendar": WorkingCalendar.objects.filter(is_default=True).first(),
+        "holidays": Holiday.objects.filter(date__year=year),
+        "year": year, "years": range(2025, 2031),
+        "can_edit": request.user.has_perm("core.change_holiday") or request.user.is_superuser,
+    })
