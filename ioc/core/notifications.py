@@ -1,15 +1,278 @@
-"""One notification service for all modules (filled in below)."""
+"""One notification service for all modules.
 
-from .models import Channel, NotificationPreference
+A module calls `notify(recipients=..., topic=..., title=...)`. Every recipient gets a row in the in-app inbox
+(`Notification`); each outside channel (e-mail, SMS, Zalo OA) the recipient wants and has an address for gets a
+pending `Delivery`. Sending happens later, in a background job (`ioc.core.tasks.deliver_notification`), one
+attempt per run, retried by huey on failure; nothing is sent for a transaction that rolls back.
+
+Channels are small objects with one method, `send(*, address, subject, body, url)`, that raises on failure.
+They live in the `CHANNELS` registry, so a deployment (or a test) can swap one.
+"""
+
+import json
+import logging
+import urllib.request
+from pathlib import Path
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .models import Channel, Delivery, DeliveryStatus, Notification, NotificationPreference
+
+logger = logging.getLogger(__name__)
 
 CHANNEL_DEFAULTS = {Channel.INAPP: True, Channel.EMAIL: True, Channel.SMS: False, Channel.ZALO: False}
+OUTSIDE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.ZALO)
+
+# One first attempt plus huey's retries (see tasks.deliver_notification); after the last one the delivery fails.
+MAX_ATTEMPTS = 6
+HTTP_TIMEOUT = 10  # seconds; a gateway slower than this counts as a failed attempt
+SMS_MAX_LENGTH = 320
+
+# --- Preferences ---------------------------------------------------------------------------------
+
+
+def _resolve(choices, channel, topic):
+    """Pick from {topic: enabled} the topic rule, then the all-topics rule, then the channel default."""
+    channel = Channel(channel)
+    if channel == Channel.INAPP:
+        return True  # the inbox always receives everything
+    if topic and topic in choices:
+        return choices[topic]
+    if "" in choices:
+        return choices[""]
+    return CHANNEL_DEFAULTS[channel]
 
 
 def channel_enabled(user, channel, topic=""):
     """Whether user wants notifications of topic on channel (topic rule, then all-topics rule, then default)."""
-    prefs = {(p.topic, p.enabled) for p in NotificationPreference.objects.filter(user=user, channel=channel)}
-    for wanted_topic in (topic, ""):
-        for pref_topic, enabled in prefs:
-            if pref_topic == wanted_topic and (wanted_topic or not topic or pref_topic == ""):
-                return enabled
-    return CHANNEL_DEFAULTS[Channel(channel)]
+    if Channel(channel) == Channel.INAPP:
+        return True
+    choices = dict(
+        NotificationPreference.objects.filter(user=user, channel=channel, topic__in={topic, ""}).values_list(
+            "topic", "enabled"
+        )
+    )
+    return _resolve(choices, channel, topic)
+
+
+def address_for(user, channel):
+    """Where a channel reaches the user, or "" when the user has not given one."""
+    if channel == Channel.EMAIL:
+        return (user.email or "").strip()
+    if channel in (Channel.SMS, Channel.ZALO):
+        return (user.phone or "").strip()
+    return ""
+
+
+# --- The service ---------------------------------------------------------------------------------
+
+
+def notify(*, recipients, topic, title, body="", url=""):
+    """Store a notification for each active recipient and queue its outside deliveries after commit."""
+    users, seen = [], set()
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        users.append(user)
+    if not users:
+        return []
+
+    choices = {}  # (user id, channel) -> {topic: enabled}
+    for user_id, channel, pref_topic, enabled in NotificationPreference.objects.filter(
+        user__in=users, channel__in=OUTSIDE_CHANNELS, topic__in={topic, ""}
+    ).values_list("user_id", "channel", "topic", "enabled"):
+        choices.setdefault((user_id, channel), {})[pref_topic] = enabled
+
+    title = Truncator(title).chars(Notification._meta.get_field("title").max_length)
+    with transaction.atomic():
+        notifications = Notification.objects.bulk_create(
+            Notification(recipient=user, topic=topic, title=title, body=body, url=url) for user in users
+        )
+        deliveries = []
+        for user, notification in zip(users, notifications):
+            for channel in OUTSIDE_CHANNELS:
+                address = address_for(user, channel)
+                if address and _resolve(choices.get((user.pk, channel), {}), channel, topic):
+                    deliveries.append(Delivery(notification=notification, channel=channel, address=address))
+        deliveries = Delivery.objects.bulk_create(deliveries)
+        delivery_ids = [delivery.pk for delivery in deliveries]
+        if delivery_ids:
+            # Queue only once the rows are committed: a rolled-back change sends nothing, and the worker
+            # always finds the row it is asked to send.
+            transaction.on_commit(lambda: enqueue_deliveries(delivery_ids))
+    return notifications
+
+
+def enqueue_deliveries(delivery_ids):
+    """Hand deliveries to the task queue; a queue that is down only delays them (the sweeper retries)."""
+    from .tasks import deliver_notification
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver_notification(delivery_id)
+        except Exception:
+            logger.exception("Could not queue notification delivery %s; the periodic sweep will retry", delivery_id)
+
+
+def deliver(delivery_id):
+    """Make one attempt to send a delivery; on failure record it and re-raise so the task queue retries."""
+    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return delivery  # purged meanwhile, or already sent, failed or skipped
+    notification = delivery.notification
+    recipient = notification.recipient
+    if not recipient.is_active:
+        delivery.status = DeliveryStatus.SKIPPED
+        delivery.save(update_fields=["status"])
+        return delivery
+
+    delivery.attempts += 1
+    try:
+        with translation.override(recipient.language or settings.LANGUAGE_CODE):
+            get_channel(delivery.channel).send(
+                address=delivery.address, subject=notification.title, body=notification.body, url=notification.url
+            )
+    except Exception as exc:
+        delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if delivery.attempts >= MAX_ATTEMPTS:
+            delivery.status = DeliveryStatus.FAILED
+        delivery.save(update_fields=["attempts", "last_error", "status"])
+        logger.warning(
+            "Delivery %s (%s) attempt %s failed: %s", delivery.pk, delivery.channel, delivery.attempts, exc
+        )
+        raise
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["attempts", "status", "sent_at"])
+    return delivery
+
+
+# --- Channels ------------------------------------------------------------------------------------
+
+
+class ChannelBackend(Protocol):
+    """Sends one message to one address; raises on failure so the delivery is retried."""
+
+    def send(self, *, address: str, subject: str, body: str, url: str) -> None: ...
+
+
+def absolute_url(url):
+    """A link usable outside the site: IOC_SITE_URL + path, or the path as is when no base is configured."""
+    if not url or "://" in url:
+        return url
+    base = getattr(settings, "IOC_SITE_URL", "") or ""
+    return base.rstrip("/") + url if base else url
+
+
+def _text(subject, body, url, *, limit=None):
+    link = absolute_url(url)
+    parts = [subject, body]
+    if link:
+        parts.append(_("Xem chi tiết: %(link)s") % {"link": link})
+    text = "\n\n".join(part.strip() for part in parts if part and part.strip())
+    if limit and len(text) > limit:
+        # Keep the link whole: a cut-off link is worse than a shorter message.
+        tail = f"\n{link}" if link else ""
+        text = Truncator("\n".join(p for p in (subject, body) if p)).chars(limit - len(tail)) + tail
+    return text
+
+
+class EmailChannel:
+    """Plain-text e-mail through Django's configured EMAIL_BACKEND."""
+
+    def send(self, *, address, subject, body, url):
+        # Header injection guard: a subject must be one line.
+        subject = " ".join(subject.split())
+        send_mail(subject, _text("", body, url) or subject, settings.DEFAULT_FROM_EMAIL, [address])
+
+
+class GatewayChannel:
+    """A message gateway chosen by the setting IOC_<NAME>_BACKEND: "console", "file" or "http"."""
+
+    name = ""
+
+    def payload(self, *, address, subject, body, url):
+        raise NotImplementedError
+
+    def headers(self):
+        return {}
+
+    def send(self, *, address, subject, body, url):
+        setting = f"IOC_{self.name.upper()}_BACKEND"
+        backend = getattr(settings, setting, "file")
+        payload = self.payload(address=address, subject=subject, body=body, url=url)
+        if backend == "console":
+            logger.info("%s to %s: %s", self.name, address, json.dumps(payload, ensure_ascii=False))
+        elif backend == "file":
+            self._append_to_outbox(payload)
+        elif backend == "http":
+            self._post(payload)
+        else:
+            raise ImproperlyConfigured(f"{setting}={backend!r}: use console, file or http.")
+
+    def _append_to_outbox(self, payload):
+        outbox = Path(settings.DATA_DIR) / "outbox"
+        outbox.mkdir(parents=True, exist_ok=True)
+        line = json.dumps({"at": timezone.now().isoformat(), **payload}, ensure_ascii=False)
+        with open(outbox / f"{self.name}.jsonl", "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    def _post(self, payload):
+        url = getattr(settings, f"IOC_{self.name.upper()}_URL", "")
+        if not url:
+            raise ImproperlyConfigured(f"IOC_{self.name.upper()}_URL must be set for the http backend.")
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8", **self.headers()},
+            method="POST",
+        )
+        # urlopen raises HTTPError for 4xx and 5xx; anything else outside 2xx is a failure too.
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
+            if not 200 <= response.status < 300:
+                raise OSError(f"{self.name} gateway answered HTTP {response.status}")
+
+
+class SmsChannel(GatewayChannel):
+    """SMS through a gateway; payload {"to": phone, "text": short text with the link}."""
+
+    name = "sms"
+
+    def payload(self, *, address, subject, body, url):
+        return {"to": address, "text": _text(subject, body, url, limit=SMS_MAX_LENGTH)}
+
+
+class ZaloChannel(GatewayChannel):
+    """Zalo OA through a gateway; payload {"phone", "title", "text", "url"}, bearer IOC_ZALO_TOKEN."""
+
+    name = "zalo"
+
+    def payload(self, *, address, subject, body, url):
+        return {"phone": address, "title": subject, "text": body, "url": absolute_url(url)}
+
+    def headers(self):
+        token = getattr(settings, "IOC_ZALO_TOKEN", "")
+        return {"Authorization": f"Bearer {token}"} if token else {}
+
+
+CHANNELS: dict[str, ChannelBackend] = {
+    Channel.EMAIL.value: EmailChannel(),
+    Channel.SMS.value: SmsChannel(),
+    Channel.ZALO.value: ZaloChannel(),
+}
+
+
+def get_channel(name) -> ChannelBackend:
+    """The registered sender for an outside channel."""
+    try:
+        return CHANNELS[str(Channel(name).value)]
+    except (KeyError, ValueError):
+        raise ImproperlyConfigured(f"No notification channel registered for {name!r}.") from None
