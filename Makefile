@@ -31,8 +31,9 @@ $(VENV)/.installed: requirements.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
-node_modules/.installed: package.json package-lock.json
+node_modules/.installed: package.json package-lock.json scripts/copy_vendor.py
 	npm ci --no-audit --no-fund --loglevel=error
+	$(PY) scripts/copy_vendor.py
 	touch $@
 
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))

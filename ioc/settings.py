@@ -223,16 +223,9 @@ USE_TZ = True
 # --- Static files and uploads ---------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-NODE_MODULES = BASE_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "ioc" / "static",
-    ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
-    ("vendor/alpine", NODE_MODULES / "@alpinejs" / "csp" / "dist"),
-    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
-    ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
-    ("vendor/markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
-    ("vendor/axe", NODE_MODULES / "axe-core"),
-]
+STATIC_ROOT.mkdir(exist_ok=True)
+# build/vendor holds the front-end packages copied from node_modules by scripts/copy_vendor.py.
+STATICFILES_DIRS = [BASE_DIR / "ioc" / "static", ("vendor", BASE_DIR / "build" / "vendor")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,6 +6,16 @@ from ioc.api import api
 admin.site.site_header = "IOC Bắc Ninh"
 admin.site.site_title = "IOC Bắc Ninh"
 
+
+def _admin_site_permission(request):
+    # The reference-data admin is for the administrator role (ioc.core.access), not Django's is_staff flag.
+    from ioc.core.access import get_access
+
+    return request.user.is_active and get_access(request.user).has("core.manage_reference")
+
+
+admin.site.has_permission = _admin_site_permission
+
 urlpatterns = [
     path("accounts/", include("ioc.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -66,6 +66,11 @@ def otp_verify(request):
         return redirect(f"{reverse('accounts:otp_setup')}?next={next_url}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        throttled = [d for d in devices if not d.verify_is_allowed()[0]]
+        if len(throttled) == len(devices):
+            # django-otp slows guessing down: after each wrong code the next try must wait longer.
+            form.add_error("token", _("Đã nhập sai nhiều lần. Hãy đợi ít giây rồi nhập mã mới."))
+            return render(request, "accounts/otp_verify.html", {"form": form, "next": next_url})
         for device in devices:
             if device.verify_token(form.cleaned_data["token"]):
                 otp_login(request, device)

@@ -1,8 +1,8 @@
 """Pages for administrators: the audit log (read-only) and the working calendar."""
 
 from datetime import datetime, time
+from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
@@ -38,7 +38,7 @@ def audit_log(request):
     return render(request, "core/audit.html", {
         "page": page, "filters": filters, "errors": errors, "actions": AuditAction.choices,
         "object_types": [t for t in object_types if t],
-        "query_string": "&".join(f"{k}={v}" for k, v in filters.items() if v),
+        "query_string": urlencode({k: v for k, v in filters.items() if v}),
     })
 
 

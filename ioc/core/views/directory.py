@@ -1,5 +1,7 @@
 """Directory of units and areas for staff."""
 
+from urllib.parse import urlencode
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +19,8 @@ def units(request):
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(code__icontains=query) | Q(short_name__icontains=query))
     page = Paginator(qs.order_by("kind", "name"), 50).get_page(request.GET.get("page"))
-    return render(request, "core/units.html", {"page": page, "kinds": UnitKind.choices, "kind": kind, "q": query})
+    return render(request, "core/units.html", {"page": page, "kinds": UnitKind.choices, "kind": kind, "q": query,
+                                               "query_string": urlencode({"q": query, "kind": kind})})
 
 
 @permission_required("core.view_directory")
@@ -43,6 +46,7 @@ def areas(request):
     province = Area.objects.filter(level=AreaLevel.PROVINCE, is_current=True).first()
     return render(request, "core/areas.html", {
         "page": page, "province": province, "show_former": show_former, "q": query,
+        "query_string": urlencode({"q": query, "former": "1" if show_former else ""}),
         "current_count": Area.objects.communes().count(),
         "former_count": Area.objects.historical().filter(level=AreaLevel.COMMUNE).count(),
     })
