@@ -1,0 +1,49 @@
+"""Background jobs run on huey: tasks run at once in tests, and a task round-trips through the real storage."""
+
+import os
+import socket
+
+import pytest
+from huey import RedisHuey, SqliteHuey
+
+
+def _redis_answers():
+    with socket.socket() as sock:
+        sock.settimeout(1)
+        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+def _round_trip(huey):
+    @huey.task()
+    def add(a, b):
+        return a + b
+
+    result = add(2, 3)
+    assert huey.pending_count() == 1
+    task = huey.dequeue()
+    huey.execute(task)
+    assert result.get() == 5
+
+
+def test_sqlite_task_store_round_trip(tmp_path):
+    _round_trip(SqliteHuey("ioc-test", filename=str(tmp_path / "tasks.sqlite3")))
+
+
+def test_redis_task_store_round_trip():
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    if not _redis_answers():
+        pytest.skip("No Redis answers on 127.0.0.1:6379 (start redis-server to run this test).")
+    huey = RedisHuey("ioc-test-roundtrip", url=url)
+    huey.flush()
+    try:
+        _round_trip(huey)
+    finally:
+        huey.flush()
+
+
+def test_configured_queue_matches_environment(settings):
+    from huey.contrib.djhuey import HUEY
+
+    expected = "RedisHuey" if settings.REDIS_URL else "SqliteHuey"
+    assert type(HUEY).__name__ == expected
+    assert HUEY.immediate  # tests run tasks at once
