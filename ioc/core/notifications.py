@@ -1,9 +1,10 @@
 """One notification service for all modules.
 
-A module calls `notify(recipients=..., topic=..., title=...)`. Every recipient gets a row in the in-app inbox
-(`Notification`); each outside channel (e-mail, SMS, Zalo OA) the recipient wants and has an address for gets a
-pending `Delivery`. Sending happens later, in a background job (`ioc.core.tasks.deliver_notification`), one
-attempt per run, retried by huey on failure; nothing is sent for a transaction that rolls back.
+A module calls `notify(recipients=..., topic=..., title=...)`. Every recipient gets a row in the in-app
+inbox (`Notification`); each outside channel (e-mail, SMS, Zalo OA) the recipient wants and has an address
+for gets a pending `Delivery`. Sending happens later, in a background job
+(`ioc.core.tasks.deliver_notification`), one attempt per run, retried by huey on failure; nothing is sent
+for a transaction that rolls back.
 
 Channels are small objects with one method, `send(*, address, subject, body, url)`, that raises on failure.
 They live in the `CHANNELS` registry, so a deployment (or a test) can swap one.
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -30,7 +32,7 @@ logger = logging.getLogger(__name__)
 CHANNEL_DEFAULTS = {Channel.INAPP: True, Channel.EMAIL: True, Channel.SMS: False, Channel.ZALO: False}
 OUTSIDE_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.ZALO)
 
-# One first attempt plus huey's retries (see tasks.deliver_notification); after the last one the delivery fails.
+# A first attempt plus huey's retries (tasks.deliver_notification); after the last one the delivery fails.
 MAX_ATTEMPTS = 6
 HTTP_TIMEOUT = 10  # seconds; a gateway slower than this counts as a failed attempt
 SMS_MAX_LENGTH = 320
@@ -51,7 +53,7 @@ def _resolve(choices, channel, topic):
 
 
 def channel_enabled(user, channel, topic=""):
-    """Whether user wants notifications of topic on channel (topic rule, then all-topics rule, then default)."""
+    """Whether user wants topic on channel: the topic rule, else the all-topics rule, else the default."""
     if Channel(channel) == Channel.INAPP:
         return True
     choices = dict(
@@ -119,7 +121,7 @@ def enqueue_deliveries(delivery_ids):
         try:
             deliver_notification(delivery_id)
         except Exception:
-            logger.exception("Could not queue notification delivery %s; the periodic sweep will retry", delivery_id)
+            logger.exception("Could not queue delivery %s; the periodic sweep will retry", delivery_id)
 
 
 def deliver(delivery_id):
@@ -138,7 +140,10 @@ def deliver(delivery_id):
     try:
         with translation.override(recipient.language or settings.LANGUAGE_CODE):
             get_channel(delivery.channel).send(
-                address=delivery.address, subject=notification.title, body=notification.body, url=notification.url
+                address=delivery.address,
+                subject=notification.title,
+                body=notification.body,
+                url=notification.url,
             )
     except Exception as exc:
         delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
@@ -173,16 +178,13 @@ def absolute_url(url):
 
 
 def _text(subject, body, url, *, limit=None):
+    """Plain text of a message: subject, body and the link; cut to limit, but never cutting the link."""
     link = absolute_url(url)
-    parts = [subject, body]
-    if link:
-        parts.append(_("Xem chi tiết: %(link)s") % {"link": link})
-    text = "\n\n".join(part.strip() for part in parts if part and part.strip())
-    if limit and len(text) > limit:
-        # Keep the link whole: a cut-off link is worse than a shorter message.
-        tail = f"\n{link}" if link else ""
-        text = Truncator("\n".join(p for p in (subject, body) if p)).chars(limit - len(tail)) + tail
-    return text
+    footer = _("Xem chi tiết: %(link)s") % {"link": link} if link else ""
+    main = "\n\n".join(part.strip() for part in (subject, body) if part and part.strip())
+    if limit:
+        main = Truncator(main).chars(max(limit - len(footer) - 2, 1))
+    return "\n\n".join(part for part in (main, footer) if part)
 
 
 class EmailChannel:
@@ -191,7 +193,11 @@ class EmailChannel:
     def send(self, *, address, subject, body, url):
         # Header injection guard: a subject must be one line.
         subject = " ".join(subject.split())
-        send_mail(subject, _text("", body, url) or subject, settings.DEFAULT_FROM_EMAIL, [address])
+        footer = _(
+            "Bạn nhận thư này vì đã chọn nhận thông báo qua thư điện tử. Thay đổi lựa chọn tại: %(link)s"
+        ) % {"link": absolute_url(reverse("core:notification_prefs"))}
+        text = _text("", body, url) or subject
+        send_mail(subject, f"{text}\n\n-- \n{footer}\n", settings.DEFAULT_FROM_EMAIL, [address])
 
 
 class GatewayChannel:
@@ -273,6 +279,6 @@ CHANNELS: dict[str, ChannelBackend] = {
 def get_channel(name) -> ChannelBackend:
     """The registered sender for an outside channel."""
     try:
-        return CHANNELS[str(Channel(name).value)]
+        return CHANNELS[Channel(name).value]
     except (KeyError, ValueError):
         raise ImproperlyConfigured(f"No notification channel registered for {name!r}.") from None
