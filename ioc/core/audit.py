@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 
 from django.db import models
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from .models import AuditAction, AuditEvent
 
@@ -150,13 +150,24 @@ def _after_delete(sender, instance, **kwargs):
         instance, _tracked_fields(sender)).items() if v not in (None, "")})
 
 
+def _m2m_changed(sender, instance, action, model, pk_set, reverse, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear") or reverse:
+        return
+    field = next((f.name for f in instance._meta.many_to_many if f.remote_field.through is sender), "?")
+    labels = sorted(str(o) for o in model._default_manager.filter(pk__in=pk_set or []))
+    change = {"post_add": [None, labels], "post_remove": [labels, None], "post_clear": ["*", None]}[action]
+    record(AuditAction.UPDATE, obj=instance, changes={field: change})
+
+
 def track(model, *, exclude=()):
-    """Record every create, update and delete of model in the audit log."""
+    """Record every create, update and delete of model (and changes of its many-to-many fields)."""
     _tracked[model] = frozenset(exclude)
     uid = f"audit-{model._meta.label_lower}"
     pre_save.connect(_before_save, sender=model, dispatch_uid=uid)
     post_save.connect(_after_save, sender=model, dispatch_uid=uid)
     post_delete.connect(_after_delete, sender=model, dispatch_uid=uid)
+    for field in model._meta.local_many_to_many:
+        m2m_changed.connect(_m2m_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
     return model
 
 

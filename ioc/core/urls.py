@@ -20,5 +20,6 @@ urlpatterns = [
     path("areas/", directory.areas, name="areas"),
     path("areas/<str:code>/", directory.area_detail, name="area_detail"),
     path("audit/", admin_pages.audit_log, name="audit"),
+    path("audit/export.csv", admin_pages.audit_export, name="audit_export"),
     path("calendar/", admin_pages.calendar, name="calendar"),
 ]

@@ -125,3 +125,34 @@ def test_audit_log_is_escaped(people, signed_in):
     body = signed_in(people["admin"]).get(reverse("core:audit")).content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_jurisdiction_changes_are_recorded(db, units, commune):
+    units["a"].areas.add(commune)
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="core.unit").latest("id")
+    assert event.changes == {"areas": [None, ["Phường Bắc Giang"]]}
+    units["a"].areas.remove(commune)
+    event = AuditEvent.objects.filter(action=AuditAction.UPDATE, object_type="core.unit").latest("id")
+    assert event.changes == {"areas": [["Phường Bắc Giang"], None]}
+
+
+def test_lockout_is_a_security_event(people, client, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("accounts:login"), {"username": "officer", "password": "wrong"})
+    assert events(AuditAction.LOCKOUT).filter(object_repr="officer").exists()
+
+
+def test_export_is_filtered_and_itself_audited(people, signed_in):
+    make_unit("so-noi-vu", "Sở Nội vụ")
+    audit.record(AuditAction.EXPORT, object_type="x", object_repr="other.xlsx")
+    response = signed_in(people["admin"]).get(reverse("core:audit_export"), {"object_type": "core.unit"})
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeffat,actor")
+    assert "Sở Nội vụ" in body and "other.xlsx" not in body
+    export = events(AuditAction.EXPORT, "core.auditevent").get()
+    assert export.actor == people["admin"] and export.changes == {"filters": {"object_type": "core.unit"}}
+
+
+def test_export_is_closed_to_non_administrators(people, signed_in):
+    for name in ("officer", "head", "operator", "leader", "citizen"):
+        assert signed_in(people[name]).get(reverse("core:audit_export")).status_code == 403
