@@ -2,12 +2,10 @@
 roles, a citizen and an outsider who must see nothing."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from ioc.core.models import Area, AreaLevel, Membership, Unit, UnitKind
+from ioc.core.models import Area, AreaLevel, UnitKind
 from ioc.core.roles import Role
-
-PASSWORD = "Mật-khẩu-thử-2026"
+from tests.factories import PASSWORD, make_unit, make_user  # noqa: F401  (re-exported for tests)
 
 
 @pytest.fixture
@@ -23,17 +21,6 @@ def commune(province):
                                area_km2=23.2)
 
 
-def make_unit(code, name=None, kind=UnitKind.DEPARTMENT, **extra):
-    return Unit.objects.create(code=code, name=name or code, kind=kind, **extra)
-
-
-def make_user(username, *, role=None, unit=None, **extra):
-    user = get_user_model().objects.create_user(username=username, password=PASSWORD,
-                                                email=extra.pop("email", f"{username}@example.vn"),
-                                                full_name=extra.pop("full_name", username.title()), **extra)
-    if role and role != Role.CITIZEN:
-        Membership.objects.create(user=user, unit=unit, role=role)
-    return user
 
 
 @pytest.fixture

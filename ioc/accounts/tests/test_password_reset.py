@@ -5,7 +5,7 @@ import re
 from django.core import mail
 from django.urls import reverse
 
-from conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_reset_link_sets_a_new_password(client, people):

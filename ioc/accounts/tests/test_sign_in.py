@@ -5,7 +5,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from conftest import PASSWORD
+from tests.factories import PASSWORD
 from ioc.core.models import AuditAction, AuditEvent
 
 

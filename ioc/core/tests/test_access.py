@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from conftest import make_user
+from tests.factories import make_user
 from ioc.core.access import get_access
 from ioc.core.models import Membership
 from ioc.core.roles import Role

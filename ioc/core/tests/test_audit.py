@@ -4,7 +4,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from conftest import PASSWORD, make_unit, make_user
+from tests.factories import PASSWORD, make_unit, make_user
 from ioc.core import audit
 from ioc.core.models import AuditAction, AuditEvent, Membership
 from ioc.core.roles import Role

@@ -19,7 +19,8 @@ SECURE_PRODUCTION = {
 
 def run_manage(*args, env_extra, data_dir):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "DATABASE_URL", "REDIS_URL", "MQTT_URL",
-                                                                       "SECRET_KEY", "ALLOWED_HOSTS", "PYTEST"))}
+                                                                       "SECRET_KEY", "ALLOWED_HOSTS", "PYTEST",
+                                                                       "DJANGO_"))}
     env.update({"IOC_DATA_DIR": str(data_dir), **env_extra})
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
@@ -59,7 +60,7 @@ def test_secret_key_is_generated_once_and_kept_private(tmp_path):
 
 
 def test_production_refuses_demo_accounts(db, settings):
-    from conftest import make_user
+    from tests.factories import make_user
     from ioc.core.checks import production_problems
 
     settings.PRODUCTION, settings.DEBUG, settings.DATABASE_URL = True, False, "postgresql://x/y"
@@ -77,7 +78,7 @@ def test_serve_refuses_to_start_in_production_with_problems(tmp_path):
 
 
 def test_wsgi_application_refuses_insecure_production(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "PYTEST"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "PYTEST", "DJANGO_"))}
     env.update({"IOC_ENV": "production", "IOC_DATA_DIR": str(tmp_path)})
     result = subprocess.run([sys.executable, "-c", "import ioc.wsgi"], cwd=ROOT, env=env, capture_output=True,
                             text=True, timeout=120)
@@ -88,7 +89,7 @@ def test_wsgi_application_refuses_insecure_production(tmp_path):
 def test_data_dir_holds_database_secret_and_task_store(tmp_path):
     script = ("from django.conf import settings; import django; django.setup(); "
               "print(settings.DATABASES['default']['NAME']); print(settings.HUEY['filename'])")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "DATABASE_URL", "REDIS_URL", "PYTEST"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "DATABASE_URL", "REDIS_URL", "PYTEST", "DJANGO_"))}
     env.update({"IOC_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ioc.settings"})
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
                             timeout=120)
