@@ -44,3 +44,13 @@ def test_unknown_toggle_is_404(client, db):
 def test_redirect_stays_on_this_site(client, db):
     response = client.post(reverse("core:pref_toggle", args=["large_text"]), {"next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def test_pages_open_in_vietnamese_whatever_the_browser_language(client, db):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page
+
+
+def test_api_honours_the_requested_language(client, db):
+    response = client.get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "en"
