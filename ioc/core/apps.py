@@ -11,11 +11,12 @@ class CoreConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit, checks, signals  # noqa: F401
+        from . import audit, checks, signals, worktime  # noqa: F401
         from .models import ApiKey, Area, Holiday, Membership, Unit, WorkingCalendar
 
         for model in (Area, Unit, Membership, Holiday, WorkingCalendar, ApiKey):
             audit.track(model)
         audit.track(get_user_model(), exclude={"last_login", "date_joined"})
+        worktime.connect_signals()  # reload the calendar when holidays or working hours change
         # Each module declares its menu entries in <app>/nav.py.
         autodiscover_modules("nav")

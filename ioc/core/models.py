@@ -238,6 +238,20 @@ class WorkingCalendar(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        from .worktime import WorkingTime
+
+        if not isinstance(self.weekdays, list) or not all(isinstance(d, int) and 0 <= d <= 6 for d in self.weekdays):
+            raise ValidationError({"weekdays": _("Ngày làm việc là danh sách số từ 0 (Thứ Hai) đến 6 (Chủ Nhật).")})
+        try:
+            WorkingTime(weekdays=self.weekdays, periods=self.periods)
+        except (TypeError, ValueError):
+            raise ValidationError({"periods": _(
+                "Giờ làm việc là danh sách khoảng [\"HH:MM\", \"HH:MM\"] tăng dần, không chồng lên nhau, "
+                "ví dụ [[\"07:30\", \"11:30\"], [\"13:30\", \"17:00\"]].")}) from None
+
 
 class HolidayKind(models.TextChoices):
     HOLIDAY = "holiday", _("Ngày nghỉ lễ, Tết")
