@@ -107,7 +107,6 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 default, opted into now
 
 # --- Background jobs (huey) -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
