@@ -65,12 +65,12 @@ class Command(BaseCommand):
     def _print_banner(self, host, port):
         from django.contrib.auth import get_user_model
 
-        from ioc.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+        from ioc.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_secret
 
         self.stdout.write(self.style.SUCCESS(f"\nIOC Bắc Ninh: http://{host}:{port}/"))
         if get_user_model().objects.filter(is_demo=True).exists():
             self.stdout.write(f"Demo accounts (password: {DEMO_PASSWORD}):")
-            for username, _full_name, role_label, *_ in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {username:<16} {role_label}")
-            self.stdout.write("Two-factor sign-in: the demo accounts marked 2FA use the TOTP secret printed by"
-                              " seed_demo; others may enrol from their account page.\n")
+            for username, _full_name, role_label, _role, _unit, uses_2fa in DEMO_ACCOUNTS:
+                second = f"  2FA, TOTP secret {demo_totp_secret(username)}" if uses_2fa else ""
+                self.stdout.write(f"  {username:<16} {role_label}{second}")
+            self.stdout.write("")
