@@ -1,6 +1,8 @@
 """Stock people for tests: a member of a unit, a member of another unit, a unit head, the province-wide
 roles, a citizen and an outsider who must see nothing."""
 
+import importlib
+
 import pytest
 
 from ioc.core.models import Area, AreaLevel, UnitKind
@@ -55,3 +57,26 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def audit_flushable_db(transactional_db):
+    """A transactional database that can be flushed although it holds audit events (use it instead of
+    transactional_db in tests that write the audit log: live-server and browser tests).
+
+    The append-only triggers refuse DELETE, and Django flushes SQLite with DELETE (PostgreSQL uses
+    TRUNCATE, which the trigger allows). After such a test, drop the triggers, empty the table and
+    put the triggers back, so the flush that follows finds nothing to refuse.
+    """
+    yield
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    append_only = importlib.import_module("ioc.core.migrations.0002_audit_append_only")
+    with connection.cursor() as cursor:
+        for sql in append_only.SQLITE_REVERSE:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM core_auditevent")
+        for sql in append_only.SQLITE:
+            cursor.execute(sql)
