@@ -34,6 +34,7 @@ PORT = env_int("PORT", 8000)
 INSTALLED_APPS = [
     "ioc.accounts",
     "ioc.core",
+    "ioc.feedback",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -130,6 +131,16 @@ else:
 # round-trips a task through the configured storage itself.
 
 MQTT_URL = env_str("MQTT_URL")
+
+# Cache (rate limits, computed statistics): Redis when configured, else files shared by all local processes.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": "ioc"}}
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(DATA_DIR / "cache")}}
 
 # --- Accounts and security ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -20,6 +20,8 @@ urlpatterns = [
     path("accounts/", include("ioc.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/", include("ioc.feedback.open311")),
+    path("", include("ioc.feedback.urls")),
     path("", include("ioc.core.urls")),
 ]
 

@@ -24,6 +24,13 @@ PERMISSIONS: dict[str, frozenset] = {
     "core.manage_calendar": frozenset({Role.ADMIN}),
     "core.view_province": frozenset({Role.LEADER, Role.OPERATOR, Role.ADMIN}),
     "core.inbox": EVERYONE_SIGNED_IN,
+    # feedback (phản ánh, kiến nghị)
+    "feedback.triage": frozenset({Role.OPERATOR, Role.ADMIN}),
+    "feedback.hotline": frozenset({Role.OPERATOR, Role.ADMIN}),
+    "feedback.handle": frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.OPERATOR, Role.ADMIN}),
+    "feedback.view_staff": ANY_STAFF,
+    "feedback.see_reporter": frozenset({Role.OPERATOR, Role.ADMIN, Role.LEADER}),
+    "feedback.export": frozenset({Role.UNIT_HEAD, Role.OPERATOR, Role.LEADER, Role.ADMIN}),
 }
 
 

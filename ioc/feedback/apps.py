@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FeedbackConfig(AppConfig):
+    name = "ioc.feedback"
+    label = "feedback"
+    verbose_name = _("Phản ánh, kiến nghị")
+
+    def ready(self):
+        from ioc.core import audit
+
+        from .models import Category, FeedbackSettings, ResponseTemplate, RoutingRule
+
+        for model in (Category, RoutingRule, ResponseTemplate, FeedbackSettings):
+            audit.track(model)

@@ -1,0 +1,66 @@
+"""Deadline watch (run every 15 minutes): remind before a deadline, escalate when it passes, close answered
+reports whose reopening window has ended."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ioc.core import worktime
+from ioc.core.notifications import notify
+from ioc.core.roles import Role
+
+from .models import FeedbackSettings, Report, Status
+from .notify import ioc_operators, staff_of
+from .workflow import transition
+
+
+def _due(report):
+    return report.acceptance_due if report.status == Status.RECEIVED else report.answer_due
+
+
+def remind_due_soon(*, now):
+    """Remind the handling unit once, a few working hours before the answer deadline."""
+    hours = FeedbackSettings.current().reminder_hours_before
+    horizon = worktime.add_working_hours(now, hours)
+    reports = (Report.objects.open().filter(reminded_at__isnull=True, lead_unit__isnull=False,
+                                            answer_due__gt=now, answer_due__lte=horizon)
+               .exclude(status__in=[Status.RECEIVED, Status.VERIFIED]).select_related("lead_unit"))
+    count = 0
+    for report in reports:
+        notify(recipients=staff_of([report.lead_unit_id]), topic="feedback.due_soon",
+               title=_("Sắp đến hạn trả lời phản ánh %(code)s") % {"code": report.code},
+               body=_("Hạn trả lời: %(due)s.") % {"due": worktime.to_local(report.answer_due).strftime("%H:%M %d/%m/%Y")},
+               url=reverse("feedback:staff_report", args=[report.code]))
+        Report.objects.filter(pk=report.pk).update(reminded_at=now)
+        count += 1
+    return count
+
+
+def escalate_overdue(*, now):
+    """Tell the unit head and the IOC operators once when a report passes its deadline."""
+    reports = Report.objects.overdue(now).filter(escalated_at__isnull=True).select_related("lead_unit")
+    count = 0
+    for report in reports:
+        recipients = list(ioc_operators())
+        if report.lead_unit_id and report.status not in (Status.RECEIVED, Status.VERIFIED):
+            recipients += list(staff_of([report.lead_unit_id], roles=[Role.UNIT_HEAD]))
+        notify(recipients=recipients, topic="feedback.overdue",
+               title=_("Phản ánh %(code)s đã quá hạn") % {"code": report.code},
+               body=_("%(unit)s · hạn %(due)s") % {
+                   "unit": report.lead_unit.name if report.lead_unit_id else _("Chưa chuyển xử lý"),
+                   "due": worktime.to_local(_due(report)).strftime("%H:%M %d/%m/%Y")},
+               url=reverse("feedback:staff_report", args=[report.code]))
+        Report.objects.filter(pk=report.pk).update(escalated_at=now)
+        count += 1
+    return count
+
+
+def close_answered(*, now):
+    """Answered reports close by themselves once the reporter's window to reopen has passed."""
+    window = timedelta(days=FeedbackSettings.current().reopen_window_days)
+    count = 0
+    for report in Report.objects.filter(status=Status.ANSWERED, answered_at__lt=now - window):
+        transition(report, Status.CLOSED, by=None, note=_("Tự động đóng sau thời hạn yêu cầu xử lý lại."))
+        count += 1
+    return count

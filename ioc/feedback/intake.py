@@ -1,0 +1,90 @@
+"""Intake: every channel (web, hotline, Open311) makes the same kind of report through `submit_report`.
+
+The report is stored and acknowledged first; photos are processed and messages sent afterwards by
+background jobs, so a failing mail server or image library loses nothing. Re-sending with the same
+idempotency key returns the stored report.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ioc.core import audit
+from ioc.core.areas import nearest_commune, resolve_address
+from ioc.core.models import AuditAction
+
+from .models import CodeSequence, EventKind, Follow, PhotoKind, Report, ReportEvent, ReportPhoto, Status
+from .routing import route
+from .workflow import deadlines_for
+
+MAX_PHOTOS = 5
+
+
+def next_code(year):
+    """The next tracking code of the year, PA-2026-000123; call inside a transaction."""
+    seq, _created = CodeSequence.objects.select_for_update().get_or_create(year=year)
+    seq.last += 1
+    seq.save(update_fields=["last"])
+    return f"PA-{year}-{seq.last:06d}"
+
+
+def locate(*, latitude=None, longitude=None, address=""):
+    """The current commune of a point, else of an address (former names resolve to today's commune)."""
+    if latitude is not None and longitude is not None:
+        area = nearest_commune(latitude, longitude)
+        if area is not None:
+            return area
+    if address:
+        return resolve_address(address)
+    return None
+
+
+def submit_report(*, channel, category, description, latitude=None, longitude=None, address="", reporter=None,
+                  reporter_name="", reporter_email="", reporter_phone="", is_anonymous=False, photos=(),
+                  attributes=None, priority=None, idempotency_key="", received_by=None, received_at=None):
+    """Store a new report and return (report, created). Input must already be validated."""
+    if idempotency_key:
+        existing = Report.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
+        if existing:
+            return existing, False
+    area = locate(latitude=latitude, longitude=longitude, address=address)
+    received_at = received_at or timezone.now()
+    priority = priority or category.default_priority
+    acceptance_due, answer_due = deadlines_for(category, priority, received_at)
+    rule = route(category, area)
+    if reporter is not None:
+        reporter_name = reporter_name or reporter.get_full_name()
+        reporter_email = reporter_email or reporter.email
+        reporter_phone = reporter_phone or reporter.phone
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                code=next_code(received_at.year), channel=channel, category=category, description=description.strip(),
+                attributes=attributes or {}, latitude=latitude, longitude=longitude, address=address.strip(),
+                area=area, reporter=reporter, reporter_name=reporter_name.strip(), reporter_email=reporter_email.strip(),
+                reporter_phone=reporter_phone.strip(), is_anonymous=is_anonymous, received_by=received_by,
+                status=Status.RECEIVED, priority=priority, lead_unit=rule.lead_unit if rule else None,
+                received_at=received_at, acceptance_due=acceptance_due, answer_due=answer_due,
+                idempotency_key=idempotency_key,
+            )
+            if rule:
+                report.cooperating_units.set(rule.cooperating_units.all())
+            for upload in list(photos)[:MAX_PHOTOS]:
+                ReportPhoto.objects.create(report=report, kind=PhotoKind.INTAKE, upload=upload)
+            ReportEvent.objects.create(report=report, at=received_at, actor=received_by, kind=EventKind.TRANSITION,
+                                       to_status=Status.RECEIVED, note=_("Tiếp nhận qua %(channel)s.") % {
+                                           "channel": report.get_channel_display()})
+            if reporter is not None:
+                Follow.objects.get_or_create(report=report, user=reporter)
+            audit.record(AuditAction.CREATE, obj=report, changes={"channel": [None, channel],
+                                                                  "category": [None, category.code]})
+    except IntegrityError:
+        # Two identical submissions raced; the other one won.
+        if idempotency_key:
+            return Report.objects.get(channel=channel, idempotency_key=idempotency_key), False
+        raise
+    from .tasks import process_report_photos
+    from .notify import report_received
+
+    transaction.on_commit(lambda: (process_report_photos(report.pk), report_received(report.pk)))
+    return report, True

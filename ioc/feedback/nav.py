@@ -1,0 +1,1 @@
+"""Menu entries of the feedback module (registered once its pages exist)."""
