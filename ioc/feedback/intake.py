@@ -12,12 +12,38 @@ from django.utils.translation import gettext as _
 from ioc.core import audit
 from ioc.core.areas import nearest_commune, resolve_address
 from ioc.core.models import AuditAction
+from ioc.lib.ratelimit import hit
 
 from .models import CodeSequence, EventKind, Follow, PhotoKind, Report, ReportEvent, ReportPhoto, Status
 from .routing import route
 from .workflow import deadlines_for
 
 MAX_PHOTOS = 5
+
+# Submissions per hour: anonymous senders per client address and per contact (e-mail, phone); signed-in people
+# have a higher limit of their own. Channels without accounts (the web form, Open311) call `intake_allowed`.
+RATE_LIMITS = {"address": 10, "contact": 5, "user": 30}
+RATE_WINDOW = 3600
+
+
+def _contact_key(contact):
+    contact = (contact or "").strip().lower()
+    if "@" in contact:
+        return contact
+    digits = "".join(c for c in contact if c.isdigit())
+    return "0" + digits[2:] if digits.startswith("84") else digits
+
+
+def intake_allowed(*, channel, address=None, user=None, contacts=()):
+    """Count one submission; False when the sender is over a limit (then store nothing and answer 429)."""
+    if user is not None and user.is_authenticated:
+        return hit(f"feedback:{channel}:user:{user.pk}", limit=RATE_LIMITS["user"], window=RATE_WINDOW)
+    keys = [(f"feedback:{channel}:address:{address}", RATE_LIMITS["address"])] if address else []
+    keys += [(f"feedback:{channel}:contact:{key}", RATE_LIMITS["contact"])
+             for key in {_contact_key(c) for c in contacts if c} if key]
+    # Count every key (no short-circuit), so a sender over one limit keeps adding to the others.
+    results = [hit(key, limit=limit, window=RATE_WINDOW) for key, limit in keys]
+    return all(results)
 
 
 def next_code(year):
