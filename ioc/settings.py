@@ -281,7 +281,7 @@ IOC_ZALO_TOKEN = env_str("IOC_ZALO_TOKEN")
 IOC_PROVINCE_CODE = env_str("IOC_PROVINCE_CODE", "24")  # Bắc Ninh in the 2025 list
 # Absolute address of the site, for links in e-mail, SMS and Zalo messages (e.g. https://ioc.bacninh.gov.vn).
 IOC_SITE_URL = env_str("IOC_SITE_URL").rstrip("/")
-IOC_SITE_NAME = env_str("IOC_SITE_NAME", "Trung tâm Giám sát, Điều hành Thông minh tỉnh Bắc Ninh")
+IOC_SITE_NAME = env_str("IOC_SITE_NAME")  # empty: the translated default name of the centre
 
 LOGGING = {
     "version": 1,

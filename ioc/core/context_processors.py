@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .access import get_access
 from .nav import menu_for
@@ -9,7 +10,7 @@ def ioc(request):
     signed_in = user is not None and user.is_authenticated
     prefs = request.COOKIES
     return {
-        "site_name": settings.IOC_SITE_NAME,
+        "site_name": settings.IOC_SITE_NAME or _("Trung tâm Giám sát, Điều hành Thông minh tỉnh Bắc Ninh"),
         "access": get_access(user) if signed_in else None,
         "nav_main": menu_for(user, "main") if signed_in else [],
         "nav_admin": menu_for(user, "admin") if signed_in else [],

@@ -76,6 +76,21 @@ def address_for(user, channel):
 # --- The service ---------------------------------------------------------------------------------
 
 
+def notify_each(*, recipients, topic, render, url=""):
+    """Notify users each in their own language: `render()` returns (title, body) and is called with that
+    language active, so messages written by background jobs still reach an English reader in English."""
+    by_language = {}
+    for user in recipients:
+        by_language.setdefault(user.language or settings.LANGUAGE_CODE, []).append(user)
+    created = []
+    for language, users in by_language.items():
+        with translation.override(language):
+            title, body = render()
+            title, body = str(title), str(body)
+        created += notify(recipients=users, topic=topic, title=title, body=body, url=url)
+    return created
+
+
 def notify(*, recipients, topic, title, body="", url=""):
     """Store a notification for each active recipient and queue its outside deliveries after commit."""
     users, seen = [], set()

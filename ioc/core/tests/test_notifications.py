@@ -514,3 +514,17 @@ def test_pages_need_sign_in(client):
         response = client.get(reverse(name))
         assert response.status_code == 302
         assert reverse("accounts:login") in response["Location"]
+
+
+@pytest.mark.django_db
+def test_notify_each_writes_in_each_recipients_language(people, django_capture_on_commit_callbacks):
+    from django.utils.translation import gettext as _
+
+    from ioc.core.notifications import notify_each
+
+    people["officer"].language = "en"
+    people["officer"].save()
+    notify_each(recipients=[people["officer"], people["head"]], topic="test",
+                render=lambda: (_("Đăng nhập"), _("Mật khẩu")))
+    titles = dict(Notification.objects.values_list("recipient__username", "title"))
+    assert titles == {"officer": "Sign in", "head": "Đăng nhập"}
