@@ -277,6 +277,11 @@ IOC_ZALO_BACKEND = env_str("IOC_ZALO_BACKEND", "file")
 IOC_ZALO_URL = env_str("IOC_ZALO_URL")
 IOC_ZALO_TOKEN = env_str("IOC_ZALO_TOKEN")
 
+# --- Open311 ---------------------------------------------------------------------------------------
+IOC_OPEN311_RATE_LIMIT = env_int("IOC_OPEN311_RATE_LIMIT", 600)  # reports per minute per API key
+IOC_OPEN311_CONTACT = env_str("IOC_OPEN311_CONTACT")
+IOC_OPEN311_KEY_SERVICE = env_str("IOC_OPEN311_KEY_SERVICE")
+
 # --- The province ---------------------------------------------------------------------------------
 IOC_PROVINCE_CODE = env_str("IOC_PROVINCE_CODE", "24")  # Bắc Ninh in the 2025 list
 # Absolute address of the site, for links in e-mail, SMS and Zalo messages (e.g. https://ioc.bacninh.gov.vn).

@@ -48,3 +48,18 @@ def purge_old_notifications():
         read_at__isnull=False, created_at__lt=timezone.now() - KEEP_READ_NOTIFICATIONS
     ).delete()
     return deleted
+
+
+def optimize_database():
+    """Keep the query planner's statistics fresh. SQLite has no autovacuum/autoanalyze: without statistics it
+    may pick a poor index on large tables (measured: Open311 lists 770 ms → 60–100 ms with 1M reports)."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+@db_periodic_task(crontab(minute="15", hour="2"))
+def optimize_database_nightly():
+    optimize_database()

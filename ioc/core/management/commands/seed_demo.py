@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand
 
 from ioc.core.demo import seed_demo
+from ioc.core.tasks import optimize_database
 
 
 class Command(BaseCommand):
@@ -10,6 +11,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = seed_demo(stdout=self.stdout)
+        optimize_database()  # fresh planner statistics after a bulk load
         areas, units = summary["areas"], summary["units"]
         self.stdout.write(self.style.SUCCESS("Đã tạo dữ liệu trình diễn."))
         self.stdout.write(

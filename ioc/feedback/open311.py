@@ -1,3 +1,0 @@
-"""Open311 GeoReport v2 server (being written)."""
-
-urlpatterns = []
