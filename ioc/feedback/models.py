@@ -142,6 +142,8 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
 DONE_STATUSES = (Status.ANSWERED, Status.CLOSED)
+# Statuses in which a report has reached its handling unit.
+UNIT_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.REOPENED)
 
 
 class RejectionReason(models.TextChoices):
@@ -166,12 +168,16 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(category__is_public=True, merged_into__isnull=True).exclude(status=Status.REJECTED)
 
     def for_access(self, access):
-        """Reports a staff member may see: their units' (lead or cooperating), or all for province-wide roles."""
+        """Reports a staff member may see: all for province-wide roles; for unit staff, the reports that have
+        reached their units (assigned or later), as lead or cooperating unit. Before assignment a report is the
+        IOC's, even when routing already names a unit."""
         if access.province_wide:
             return self
         if not access.unit_ids:
             return self.none()
-        return self.filter(Q(lead_unit_id__in=access.unit_ids) | Q(cooperating_units__in=access.unit_ids)).distinct()
+        # A subquery rather than a join: no DISTINCT over the inbox, and the (lead_unit, status) index still serves.
+        cooperating = Report.cooperating_units.through.objects.filter(unit_id__in=access.unit_ids).values("report_id")
+        return self.filter(Q(lead_unit_id__in=access.unit_ids) | Q(pk__in=cooperating), status__in=UNIT_STATUSES)
 
     def overdue(self, now=None):
         now = now or timezone.now()

@@ -53,6 +53,13 @@ def _tell_reporter(report, status, note=""):
     followers = [f.user for f in report.followers.select_related("user") if f.user_id != report.reporter_id]
     if followers:
         notify(recipients=followers, topic=f"feedback.{status}", title=title, body=body, url=tracking_path(report))
+    if status == Status.ANSWERED:
+        # Reporters of merged duplicates share the answer. Those with an account follow this report (told
+        # above); those who left only an e-mail or a phone number are told through their own report.
+        from .tasks import message_contact
+
+        for merged in report.merged_reports.filter(reporter__isnull=True).exclude(reporter_email="", reporter_phone=""):
+            message_contact(merged.pk, title, body)
 
 
 def report_received(report_id):

@@ -95,7 +95,12 @@ def transition(report, to, *, by, note="", public=True, **changes):
         report.answered_on_time = report.answer_due is None or now <= report.answer_due
         report.answered_by = by
     if to == S.REOPENED:
+        # Handled again: a fresh answer deadline, watched (reminded, escalated) anew.
         report.closed_at = None
+        report.answer_due = deadlines_for(report.category, report.priority, now)[1]
+        report.reminded_at = report.escalated_at = None
+    if old == S.RECEIVED:
+        report.escalated_at = None  # an escalation for acceptance must not silence the one for the answer
     report.save()
     ReportEvent.objects.create(report=report, at=now, actor=by, actor_unit_id=_actor_unit(by, report) if by else None,
                                kind=EventKind.TRANSITION, from_status=old, to_status=to, note=note, is_public=public)
@@ -170,6 +175,10 @@ def transfer(*, report, to_unit, by, reason):
     """Move a report in handling to another unit, with a reason. Keeps its status and deadline."""
     if not (reason or "").strip():
         raise TransitionError(_("Hãy nêu lý do chuyển đơn vị."))
+    if not isinstance(to_unit, Unit) or not to_unit.is_active:
+        raise TransitionError(_("Hãy chọn một đơn vị đang hoạt động."))
+    if to_unit.pk == report.lead_unit_id:
+        raise TransitionError(_("Phản ánh đang do chính đơn vị này xử lý."))
     if report.status not in (S.ASSIGNED, S.IN_PROGRESS, S.REOPENED):
         raise TransitionError(_("Chỉ chuyển đơn vị khi phản ánh đang được xử lý."))
     if not _may(by, "unit", report):
@@ -207,7 +216,11 @@ def add_note(*, report, by, text):
 def request_extension(*, report, by, days, reason):
     if not _may(by, "unit", report) or not report.is_open:
         raise PermissionDenied
-    if not (1 <= int(days) <= 30):
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not (1 <= days <= 30):
         raise TransitionError(_("Số ngày gia hạn từ 1 đến 30 ngày làm việc."))
     if not (reason or "").strip():
         raise TransitionError(_("Hãy nêu lý do xin gia hạn."))
@@ -237,7 +250,8 @@ def decide_extension(*, extension, by, approve, note=""):
     old_due = report.answer_due
     if approve:
         report.answer_due = worktime.add_working_days(report.answer_due or timezone.now(), extension.days)
-        report.save(update_fields=["answer_due", "updated_at"])
+        report.reminded_at = report.escalated_at = None  # the new deadline is watched anew
+        report.save(update_fields=["answer_due", "reminded_at", "escalated_at", "updated_at"])
     ReportEvent.objects.create(report=report, actor=by, kind=EventKind.EXTENSION, is_public=approve, note=(
         _("Gia hạn trả lời thêm %(days)d ngày làm việc.") % {"days": extension.days} if approve
         else _("Không đồng ý gia hạn: %(note)s") % {"note": note}))
@@ -257,6 +271,8 @@ def merge(*, duplicate, into, by):
         raise PermissionDenied
     if duplicate.pk == into.pk or into.merged_into_id:
         raise TransitionError(_("Không thể gộp phản ánh vào chính nó hoặc vào một phản ánh đã được gộp."))
+    if duplicate.merged_into_id:
+        raise TransitionError(_("Phản ánh này đã được gộp vào phản ánh khác."))
     duplicate.merged_into = into
     duplicate.save(update_fields=["merged_into", "updated_at"])
     if duplicate.status in (S.RECEIVED, S.VERIFIED):
