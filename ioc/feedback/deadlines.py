@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ioc.core import worktime
-from ioc.core.notifications import notify
+from ioc.core.notifications import notify_each
 from ioc.core.roles import Role
 
 from .models import FeedbackSettings, Report, Status
@@ -28,10 +28,12 @@ def remind_due_soon(*, now):
                .exclude(status__in=[Status.RECEIVED, Status.VERIFIED]).select_related("lead_unit"))
     count = 0
     for report in reports:
-        notify(recipients=staff_of([report.lead_unit_id]), topic="feedback.due_soon",
-               title=_("Sắp đến hạn trả lời phản ánh %(code)s") % {"code": report.code},
-               body=_("Hạn trả lời: %(due)s.") % {"due": worktime.to_local(report.answer_due).strftime("%H:%M %d/%m/%Y")},
-               url=reverse("feedback:staff_report", args=[report.code]))
+        notify_each(recipients=staff_of([report.lead_unit_id]), topic="feedback.due_soon",
+                    render=lambda report=report: (
+                        _("Sắp đến hạn trả lời phản ánh %(code)s") % {"code": report.code},
+                        _("Hạn trả lời: %(due)s.") % {
+                            "due": worktime.to_local(report.answer_due).strftime("%H:%M %d/%m/%Y")}),
+                    url=reverse("feedback:staff_report", args=[report.code]))
         Report.objects.filter(pk=report.pk).update(reminded_at=now)
         count += 1
     return count
@@ -45,12 +47,13 @@ def escalate_overdue(*, now):
         recipients = list(ioc_operators())
         if report.lead_unit_id and report.status not in (Status.RECEIVED, Status.VERIFIED):
             recipients += list(staff_of([report.lead_unit_id], roles=[Role.UNIT_HEAD]))
-        notify(recipients=recipients, topic="feedback.overdue",
-               title=_("Phản ánh %(code)s đã quá hạn") % {"code": report.code},
-               body=_("%(unit)s · hạn %(due)s") % {
-                   "unit": report.lead_unit.name if report.lead_unit_id else _("Chưa chuyển xử lý"),
-                   "due": worktime.to_local(_due(report)).strftime("%H:%M %d/%m/%Y")},
-               url=reverse("feedback:staff_report", args=[report.code]))
+        notify_each(recipients=recipients, topic="feedback.overdue",
+                    render=lambda report=report: (
+                        _("Phản ánh %(code)s đã quá hạn") % {"code": report.code},
+                        _("%(unit)s · hạn %(due)s") % {
+                            "unit": report.lead_unit.name if report.lead_unit_id else _("Chưa chuyển xử lý"),
+                            "due": worktime.to_local(_due(report)).strftime("%H:%M %d/%m/%Y")}),
+                    url=reverse("feedback:staff_report", args=[report.code]))
         Report.objects.filter(pk=report.pk).update(escalated_at=now)
         count += 1
     return count

@@ -3,23 +3,27 @@
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ioc.core.models import Membership
-from ioc.core.notifications import notify
+from ioc.core.notifications import notify_each
 from ioc.core.roles import Role
 
 from .models import Report, Status
 
 User = get_user_model()
 
+# Marked for translation here, rendered in each recipient's language when sent.
 REPORTER_MESSAGES = {
-    Status.RECEIVED: ("Đã tiếp nhận phản ánh %(code)s",
-                      "Trung tâm đã tiếp nhận phản ánh của bạn. Theo dõi kết quả bằng mã %(code)s."),
-    Status.VERIFIED: ("Phản ánh %(code)s đã được xác minh", "Phản ánh của bạn đã được xác minh và đang được chuyển xử lý."),
-    Status.REJECTED: ("Phản ánh %(code)s không được tiếp nhận xử lý", "Lý do: %(note)s"),
-    Status.ASSIGNED: ("Phản ánh %(code)s đã được chuyển xử lý", "Đơn vị xử lý: %(unit)s."),
-    Status.ANSWERED: ("Phản ánh %(code)s đã có trả lời", "%(answer)s"),
-    Status.REOPENED: ("Phản ánh %(code)s được xử lý lại", "Yêu cầu xử lý lại của bạn đã được ghi nhận."),
+    Status.RECEIVED: (gettext_noop("Đã tiếp nhận phản ánh %(code)s"),
+                      gettext_noop("Trung tâm đã tiếp nhận phản ánh của bạn. Theo dõi kết quả bằng mã %(code)s.")),
+    Status.VERIFIED: (gettext_noop("Phản ánh %(code)s đã được xác minh"),
+                      gettext_noop("Phản ánh của bạn đã được xác minh và đang được chuyển xử lý.")),
+    Status.REJECTED: (gettext_noop("Phản ánh %(code)s không được tiếp nhận xử lý"), gettext_noop("Lý do: %(note)s")),
+    Status.ASSIGNED: (gettext_noop("Phản ánh %(code)s đã được chuyển xử lý"), gettext_noop("Đơn vị xử lý: %(unit)s.")),
+    Status.ANSWERED: (gettext_noop("Phản ánh %(code)s đã có trả lời"), "%(answer)s"),
+    Status.REOPENED: (gettext_noop("Phản ánh %(code)s được xử lý lại"),
+                      gettext_noop("Yêu cầu xử lý lại của bạn đã được ghi nhận.")),
 }
 
 
@@ -42,17 +46,21 @@ def _tell_reporter(report, status, note=""):
         return
     values = {"code": report.code, "note": note, "unit": report.lead_unit.name if report.lead_unit_id else "",
               "answer": report.answer}
-    title, body = _(template[0]) % values, _(template[1]) % values
+    def render():
+        return _(template[0]) % values, _(template[1]) % values
+
+    # Contacts without an account get the default language (Vietnamese).
+    title, body = render()
     if report.reporter_id:
-        notify(recipients=[report.reporter], topic=f"feedback.{status}", title=title, body=body,
-               url=tracking_path(report))
+        notify_each(recipients=[report.reporter], topic=f"feedback.{status}", render=render,
+                    url=tracking_path(report))
     elif report.reporter_email or report.reporter_phone:
         from .tasks import message_contact
 
         message_contact(report.pk, title, body)
     followers = [f.user for f in report.followers.select_related("user") if f.user_id != report.reporter_id]
     if followers:
-        notify(recipients=followers, topic=f"feedback.{status}", title=title, body=body, url=tracking_path(report))
+        notify_each(recipients=followers, topic=f"feedback.{status}", render=render, url=tracking_path(report))
     if status == Status.ANSWERED:
         # Reporters of merged duplicates share the answer. Those with an account follow this report (told
         # above); those who left only an e-mail or a phone number are told through their own report.
@@ -74,19 +82,20 @@ def report_moved(report_id, old, new):
     staff_url = reverse("feedback:staff_report", args=[report.code])
     if new == Status.ASSIGNED and report.lead_unit_id:
         unit_ids = [report.lead_unit_id, *report.cooperating_units.values_list("pk", flat=True)]
-        notify(recipients=staff_of(unit_ids), topic="feedback.assigned",
-               title=_("Phản ánh mới cần xử lý: %(code)s") % {"code": report.code},
-               body=report.description[:300], url=staff_url)
+        notify_each(recipients=staff_of(unit_ids), topic="feedback.assigned", url=staff_url,
+                    render=lambda: (_("Phản ánh mới cần xử lý: %(code)s") % {"code": report.code},
+                                    report.description[:300]))
     if new == Status.REOPENED:
-        notify(recipients=[*ioc_operators(), *staff_of([report.lead_unit_id] if report.lead_unit_id else [])],
-               topic="feedback.reopened", title=_("Người dân yêu cầu xử lý lại %(code)s") % {"code": report.code},
-               body=last.note if last else "", url=staff_url)
+        notify_each(recipients=[*ioc_operators(), *staff_of([report.lead_unit_id] if report.lead_unit_id else [])],
+                    topic="feedback.reopened", url=staff_url,
+                    render=lambda: (_("Người dân yêu cầu xử lý lại %(code)s") % {"code": report.code},
+                                    last.note if last else ""))
 
 
 def extension_requested(extension_id):
     from .models import ExtensionRequest
 
     ext = ExtensionRequest.objects.select_related("report").get(pk=extension_id)
-    notify(recipients=ioc_operators(), topic="feedback.extension",
-           title=_("Đề nghị gia hạn phản ánh %(code)s") % {"code": ext.report.code},
-           body=ext.reason, url=reverse("feedback:staff_report", args=[ext.report.code]))
+    notify_each(recipients=ioc_operators(), topic="feedback.extension",
+                render=lambda: (_("Đề nghị gia hạn phản ánh %(code)s") % {"code": ext.report.code}, ext.reason),
+                url=reverse("feedback:staff_report", args=[ext.report.code]))
