@@ -129,8 +129,8 @@ class WorkingTime:
         """The same point of the working day, `days` working days later (earlier if negative).
 
         A start outside working time is first moved to the start of the next working period, so a report
-        received on Friday evening with one working day to answer is due on Tuesday at 07:30 (equivalently,
-        at the end of Monday: no working time lies between the two).
+        received on Friday evening with one working day to answer is due at the end of Monday (17:00), which
+        is the same working time as Tuesday 07:30 and reads as people expect.
         """
         if int(days) != days:
             raise ValueError("add_working_days counts whole days; use add_working_hours for fractions")
@@ -143,7 +143,13 @@ class WorkingTime:
         for day in self._working_days_from(origin.date() + step * _DAY, step=step):
             counted += 1
             if counted == abs(days):
-                return self._at(day, origin.time())
+                due = self._at(day, origin.time())
+                if days > 0 and origin.time() == self.periods[0][0]:
+                    # Due at the opening of a working day is the same working time as the close of the
+                    # previous one; people read "17:00 Friday", not "07:30 Monday".
+                    previous = next(self._working_days_from(day - _DAY, step=-1))
+                    due = self._at(previous, self.periods[-1][1])
+                return due
         raise AssertionError("unreachable")
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:

@@ -222,7 +222,7 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, province_wide=False, **kwargs):
         super().__init__(*args, **kwargs)
         statuses = Status.choices if province_wide else [(s.value, s.label) for s in UNIT_STATUSES]
-        self.fields["status"].choices = [("", _("Đang xử lý")), ("all", _("Tất cả")), *statuses]
+        self.fields["status"].choices = [("", _("Cần xử lý")), ("all", _("Tất cả")), *statuses]
         if province_wide:
             del self.fields["scope"]
             self.fields["unit"].queryset = _units()

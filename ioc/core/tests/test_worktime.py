@@ -90,7 +90,8 @@ def test_working_days_skip_the_weekend_and_keep_the_time_of_day():
 
 
 def test_working_days_from_outside_working_time_count_from_the_next_period():
-    assert add_working_days(vn(2025, 3, 7, 18, 0), 1) == vn(2025, 3, 11, 7, 30)  # Friday evening
+    assert add_working_days(vn(2025, 3, 7, 18, 0), 1) == vn(2025, 3, 10, 17, 0)  # Friday evening → end of Monday
+    assert add_working_days(vn(2025, 3, 10, 7, 30), 5) == vn(2025, 3, 14, 17, 0)  # Monday opening → Friday close
     assert add_working_days(vn(2025, 3, 10, 12, 0), 1) == vn(2025, 3, 11, 13, 30)  # lunch
 
 
@@ -145,7 +146,9 @@ def test_adding_then_measuring_gives_back_the_same_hours():
         assert abs(working_time_between(start, end).total_seconds() - hours * 3600) < 0.01
         days = rng.randrange(-20, 20)
         later = add_working_days(start, days)
-        assert is_working_moment(later)
+        # Inside working time, or at the close of a working day (a deadline at 17:00).
+        assert is_working_moment(later) or (later.hour, later.minute) == (17, 0) and is_working_moment(
+            later - timedelta(minutes=1))
         assert working_time_between(next_working_moment(start), later) == days * DAY
 
 

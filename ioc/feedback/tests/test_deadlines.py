@@ -52,7 +52,7 @@ def test_report_received_during_tet_starts_counting_after_it(categories):
     received = at(date(2026, 2, 17), 9)  # Tết holiday
     acceptance, answer = deadlines_for(categories["lights"], Priority.NORMAL, received)
     assert acceptance == at(date(2026, 2, 24), 8, 0)  # 7 h 30 on Monday 23, 30 min on Tuesday 24
-    assert answer == at(date(2026, 3, 2), 7, 30)
+    assert answer == at(date(2026, 2, 27), 17, 0)  # five full working days 23–27 February: Friday at close
 
 
 def test_normal_report_across_a_weekend(categories):
