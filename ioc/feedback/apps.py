@@ -10,7 +10,9 @@ class FeedbackConfig(AppConfig):
     def ready(self):
         from ioc.core import audit
 
+        from . import stats
         from .models import Category, FeedbackSettings, ResponseTemplate, RoutingRule
 
         for model in (Category, RoutingRule, ResponseTemplate, FeedbackSettings):
             audit.track(model)
+        stats.connect_signals()  # a saved report refreshes the cached map data and figures
