@@ -217,7 +217,9 @@ class Report(models.Model):
                                   on_delete=models.PROTECT, related_name="led_reports")
     cooperating_units = models.ManyToManyField(Unit, verbose_name=_("đơn vị phối hợp"), blank=True,
                                                related_name="cooperating_reports")
-    merged_into = models.ForeignKey("self", verbose_name=_("gộp vào"), null=True, blank=True,
+    # Indexed only where set (Meta.indexes): a full index makes SQLite read "merged_into IS NULL", true of
+    # nearly every report, as a selective lookup and walk the whole table through it.
+    merged_into = models.ForeignKey("self", verbose_name=_("gộp vào"), null=True, blank=True, db_index=False,
                                     on_delete=models.SET_NULL, related_name="merged_reports")
     # Times and deadlines (working time)
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), default=timezone.now, db_index=True)
@@ -253,6 +255,10 @@ class Report(models.Model):
             models.Index(fields=["category", "received_at"]),
             models.Index(fields=["area", "received_at"]),
             models.Index(fields=["latitude", "longitude"]),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="feedback_report_merged"),
+            # Re-sends are looked up by key on every intake; SQLite cannot use the partial unique index below
+            # for that lookup (it only infers IS NOT NULL conditions), so a plain index serves it.
+            models.Index(fields=["channel", "idempotency_key"], name="feedback_report_idem"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["channel", "idempotency_key"], condition=~Q(idempotency_key=""),
