@@ -278,4 +278,7 @@ def seed_demo(stdout=None):
         units = seed_units(DEFAULT_PROVINCE_CODE)
         say("Đang tạo tài khoản trình diễn…")
         accounts = seed_demo_accounts()
+    from ioc.feedback.demo import seed_feedback
+
+    seed_feedback(stdout=stdout)
     return {"areas": areas, "units": units, "accounts": accounts, "password": DEMO_PASSWORD}
