@@ -378,12 +378,14 @@ def nearest_commune(lat, lon):
     """
     if lat is None or lon is None:
         return None
-    communes = Area.objects.communes().filter(latitude__isnull=False, longitude__isnull=False)
+    # Plain tuples, not model instances: this runs on every intake with a map pin.
+    communes = Area.objects.communes().filter(latitude__isnull=False, longitude__isnull=False).values_list(
+        "pk", "latitude", "longitude", "area_km2")
     best, best_distance, inside = None, math.inf, False
-    for area in communes:
-        distance = haversine_km(lat, lon, area.latitude, area.longitude)
-        radius = math.sqrt(area.area_km2 / math.pi) if area.area_km2 else DEFAULT_RADIUS_KM
+    for pk, area_lat, area_lon, area_km2 in communes:
+        distance = haversine_km(lat, lon, area_lat, area_lon)
+        radius = math.sqrt(area_km2 / math.pi) if area_km2 else DEFAULT_RADIUS_KM
         inside = inside or distance <= EXTENT_RADII * radius
         if distance < best_distance:
-            best, best_distance = area, distance
-    return best if inside else None
+            best, best_distance = pk, distance
+    return Area.objects.get(pk=best) if inside else None
