@@ -153,26 +153,43 @@ class WorkingTime:
         raise AssertionError("unreachable")
 
     def working_time_between(self, a: datetime, b: datetime) -> timedelta:
-        """The working time from a to b; negative if b is before a."""
+        """The working time from a to b; negative if b is before a.
+
+        The days strictly between are counted by arithmetic, not one by one: staff lists show the remaining or
+        overdue time of reports late by months or years, on every row.
+        """
         a, b = to_local(a), to_local(b)
         if b < a:
             return -self.working_time_between(b, a)
-        total = timedelta()
         first, last = a.date(), b.date()
-        day = first
-        while day <= last:
-            if self.is_working_day(day):
-                if first < day < last:
-                    total += self.day_length
-                else:
-                    for period_start, period_end in self.periods:
-                        begin, end = max(self._at(day, period_start), a), min(self._at(day, period_end), b)
-                        if end > begin:
-                            total += end - begin
-            day += _DAY
+        total = self._worked_within(first, a, b)
+        if last > first:
+            total += self._worked_within(last, a, b)
+            total += self._count_working_days(first + _DAY, last - _DAY) * self.day_length
         return total
 
     # --- internals ----------------------------------------------------------------------------------
+
+    def _worked_within(self, day: date, a: datetime, b: datetime) -> timedelta:
+        """The working time of one day that lies between a and b."""
+        total = timedelta()
+        if self.is_working_day(day):
+            for period_start, period_end in self.periods:
+                begin, end = max(self._at(day, period_start), a), min(self._at(day, period_end), b)
+                if end > begin:
+                    total += end - begin
+        return total
+
+    def _count_working_days(self, first: date, last: date) -> int:
+        """Working days from first to last inclusive: whole weeks, the remainder, then the exceptions."""
+        if last < first:
+            return 0
+        weeks, rest = divmod((last - first).days + 1, 7)
+        count = weeks * len(self.weekdays)
+        count += sum(1 for i in range(rest) if (first.weekday() + i) % 7 in self.weekdays)
+        count -= sum(1 for d in self.days_off if first <= d <= last and d.weekday() in self.weekdays)
+        count += sum(1 for d in self.working_days if first <= d <= last and d.weekday() not in self.weekdays)
+        return count
 
     @staticmethod
     def _at(day: date, moment: time) -> datetime:

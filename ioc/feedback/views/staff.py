@@ -4,7 +4,7 @@ through ioc.feedback.workflow, which records the timeline and the audit log."""
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from ioc.core import worktime
 from ioc.core.access import get_access, permission_required
+from ioc.core.worktime import working_time_between
 
 from .. import workflow
 from ..duplicates import duplicate_counts, suggest_duplicates
@@ -57,35 +58,6 @@ class Countdown:
     @property
     def css(self):
         return "tag-danger" if self.overdue else "tag-warn" if self.soon else "tag-ok"
-
-
-LONG_SPAN = timedelta(days=40)
-
-
-def _count_working_days(first, last, calendar):
-    """Working days from date first to date last inclusive, by arithmetic (no day-by-day loop)."""
-    if last < first:
-        return 0
-    weeks, rest = divmod((last - first).days + 1, 7)
-    count = weeks * len(calendar.weekdays)
-    count += sum(1 for i in range(rest) if (first.weekday() + i) % 7 in calendar.weekdays)
-    count -= sum(1 for d in calendar.days_off if first <= d <= last and d.weekday() in calendar.weekdays)
-    count += sum(1 for d in calendar.working_days if first <= d <= last and d.weekday() not in calendar.weekdays)
-    return count
-
-
-def working_time_between(a, b):
-    """worktime.working_time_between(a, b) for a <= b, fast for long spans: the first page of an inbox sorted by
-    deadline holds the reports overdue for months or years, and counting their days one by one costs ~1 ms each."""
-    if b - a < LONG_SPAN:
-        return worktime.working_time_between(a, b)
-    calendar = worktime.default_working_time()
-    a, b = worktime.to_local(a), worktime.to_local(b)
-    after_first = datetime.combine(a.date() + timedelta(days=1), time.min, tzinfo=worktime.VIETNAM)
-    last_midnight = datetime.combine(b.date(), time.min, tzinfo=worktime.VIETNAM)
-    whole_days = _count_working_days(a.date() + timedelta(days=1), b.date() - timedelta(days=1), calendar)
-    return (calendar.working_time_between(a, after_first) + whole_days * calendar.day_length
-            + calendar.working_time_between(last_midnight, b))
 
 
 def _duration(delta):
