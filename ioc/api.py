@@ -309,9 +309,15 @@ class Page(PaginationBase):
 
 
 def register_routers():
+    from ioc.alerts.api import router as alerts_router
     from ioc.core.api import router as core_router
+    from ioc.monitoring.api_dash import router as monitoring_dash_router
+    from ioc.monitoring.api_push import router as monitoring_push_router
 
     api.add_router("/", core_router)
+    api.add_router("/monitoring/", monitoring_dash_router)
+    api.add_router("/monitoring/", monitoring_push_router)
+    api.add_router("/alerts/", alerts_router)
 
 
 register_routers()

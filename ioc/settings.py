@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "ioc.accounts",
     "ioc.core",
     "ioc.feedback",
+    "ioc.monitoring",
+    "ioc.alerts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -131,6 +133,9 @@ else:
 # round-trips a task through the configured storage itself.
 
 MQTT_URL = env_str("MQTT_URL")
+# Monitoring: raw sensor readings older than this many days are deleted nightly; the rollups stay.
+IOC_READINGS_RETENTION_DAYS = env_int("IOC_READINGS_RETENTION_DAYS", 400)
+IOC_PUSH_MAX_ROWS = env_int("IOC_PUSH_MAX_ROWS", 50000)  # rows per push request
 
 # Cache (rate limits, computed statistics): Redis when configured, else files shared by all local processes.
 if REDIS_URL:

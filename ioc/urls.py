@@ -21,6 +21,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("open311/", include("ioc.feedback.open311")),
+    path("ngsi-ld/v1/", include("ioc.monitoring.ngsild")),
+    path("", include("ioc.alerts.urls")),
+    path("", include("ioc.monitoring.urls")),
     path("", include("ioc.feedback.urls")),
     path("", include("ioc.core.urls")),
 ]

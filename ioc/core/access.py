@@ -31,6 +31,17 @@ PERMISSIONS: dict[str, frozenset] = {
     "feedback.view_staff": ANY_STAFF,
     "feedback.see_reporter": frozenset({Role.OPERATOR, Role.ADMIN, Role.LEADER}),
     "feedback.export": frozenset({Role.UNIT_HEAD, Role.OPERATOR, Role.LEADER, Role.ADMIN}),
+    # monitoring (giám sát): staff see every indicator; officers send their own unit's data
+    "monitoring.view": ANY_STAFF,
+    "monitoring.ingest": frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.OPERATOR, Role.ADMIN}),
+    "monitoring.manage_sources": frozenset({Role.OPERATOR, Role.ADMIN}),
+    "monitoring.wall": frozenset({Role.OPERATOR, Role.LEADER, Role.ADMIN}),
+    "monitoring.configure_wall": frozenset({Role.OPERATOR, Role.ADMIN}),
+    "monitoring.export": ANY_STAFF,
+    # alerts (cảnh báo): rules by the IOC; events handled by the responsible unit and the IOC
+    "alerts.view": ANY_STAFF,
+    "alerts.handle": frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.OPERATOR, Role.ADMIN}),
+    "alerts.manage_rules": frozenset({Role.OPERATOR, Role.ADMIN}),
 }
 
 

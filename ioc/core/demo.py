@@ -281,4 +281,9 @@ def seed_demo(stdout=None):
     from ioc.feedback.demo import seed_feedback
 
     seed_feedback(stdout=stdout)
+    from ioc.alerts.demo import seed_alerts
+    from ioc.monitoring.demo import seed_monitoring
+
+    seed_monitoring(stdout=stdout)  # indicators, observations, stations, a year of readings, the wall
+    seed_alerts(stdout=stdout)  # alert rules, and the events the seeded readings' breaches opened
     return {"areas": areas, "units": units, "accounts": accounts, "password": DEMO_PASSWORD}

@@ -1,0 +1,1 @@
+"""Scheduled pulls of data sources (filled in by the ingestion work)."""
