@@ -14,6 +14,17 @@ MAX_SIDE = 1920
 THUMB_SIDE = 320
 
 
+@db_task(retries=2, retry_delay=10)
+def rebuild_map(filters, language):
+    """Rebuild the last copy of a public map after reports changed (see stats.map_entry)."""
+    from django.utils import translation
+
+    from . import stats
+
+    with translation.override(language or None):
+        stats.build_map_entry(stats.Filters.from_dict(filters))
+
+
 @db_task(retries=3, retry_delay=30)
 def process_report_photos(report_id):
     """Re-encode every pending photo of a report as JPEG without metadata, and make thumbnails."""
