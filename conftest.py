@@ -10,6 +10,16 @@ from ioc.core.roles import Role
 from tests.factories import PASSWORD, make_unit, make_user  # noqa: F401  (re-exported for tests)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_caches():
+    """Each test starts from its own database: forget reference rows a previous test loaded in this process."""
+    from ioc.lib.refcache import reset_all
+
+    reset_all()
+    yield
+    reset_all()
+
+
 @pytest.fixture
 def province(db):
     return Area.objects.create(code="24", name="Tỉnh Bắc Ninh", short_name="Bắc Ninh", kind="Tỉnh",

@@ -17,6 +17,9 @@ class CoreConfig(AppConfig):
         for model in (Area, Unit, Membership, Holiday, WorkingCalendar, ApiKey):
             audit.track(model)
         audit.track(get_user_model(), exclude={"last_login", "date_joined"})
+        from .areas import COMMUNE_CENTROIDS
+
+        COMMUNE_CENTROIDS.connect()  # intake's nearest_commune reloads when an area changes
         worktime.connect_signals()  # reload the calendar when holidays or working hours change
         # Each module declares its menu entries in <app>/nav.py.
         autodiscover_modules("nav")

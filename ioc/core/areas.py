@@ -11,6 +11,7 @@ closed network.
 - `nearest_commune()` finds the current commune of a map pin from commune centroids.
 """
 
+import copy
 import importlib.util
 import json
 import math
@@ -23,6 +24,8 @@ from pathlib import Path
 
 from django.db import transaction
 from unidecode import unidecode
+
+from ioc.lib.refcache import ReferenceCache
 
 from . import audit
 from .models import Area, AreaLevel, AuditAction
@@ -378,14 +381,20 @@ def nearest_commune(lat, lon):
     """
     if lat is None or lon is None:
         return None
-    # Plain tuples, not model instances: this runs on every intake with a map pin.
-    communes = Area.objects.communes().filter(latitude__isnull=False, longitude__isnull=False).values_list(
-        "pk", "latitude", "longitude", "area_km2")
     best, best_distance, inside = None, math.inf, False
-    for pk, area_lat, area_lon, area_km2 in communes:
+    for area, area_lat, area_lon, radius in COMMUNE_CENTROIDS.get():
         distance = haversine_km(lat, lon, area_lat, area_lon)
-        radius = math.sqrt(area_km2 / math.pi) if area_km2 else DEFAULT_RADIUS_KM
         inside = inside or distance <= EXTENT_RADII * radius
         if distance < best_distance:
-            best, best_distance = pk, distance
-    return Area.objects.get(pk=best) if inside else None
+            best, best_distance = area, distance
+    return copy.copy(best) if inside else None  # a copy: callers must not share the cached instance
+
+
+def _load_commune_centroids():
+    return [(area, area.latitude, area.longitude,
+             math.sqrt(area.area_km2 / math.pi) if area.area_km2 else DEFAULT_RADIUS_KM)
+            for area in Area.objects.communes().filter(latitude__isnull=False, longitude__isnull=False)]
+
+
+# Loaded once per process (this runs on every intake with a map pin), reloaded when an Area changes.
+COMMUNE_CENTROIDS = ReferenceCache("communes", _load_commune_centroids, models=[Area])

@@ -15,4 +15,9 @@ class FeedbackConfig(AppConfig):
 
         for model in (Category, RoutingRule, ResponseTemplate, FeedbackSettings):
             audit.track(model)
-        stats.connect_signals()  # a saved report refreshes the cached map data and figures
+        stats.connect_signals()
+        from .open311.services import SERVICES
+        from .routing import ROUTER
+
+        SERVICES.connect()  # Open311 and intake keep the categories and routing rules per process
+        ROUTER.connect()  # a saved report refreshes the cached map data and figures

@@ -5,7 +5,7 @@ background jobs, so a failing mail server or image library loses nothing. Re-sen
 idempotency key returns the stored report.
 """
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,10 +48,17 @@ def intake_allowed(*, channel, address=None, user=None, contacts=()):
 
 def next_code(year):
     """The next tracking code of the year, PA-2026-000123; call inside a transaction."""
-    seq, _created = CodeSequence.objects.select_for_update().get_or_create(year=year)
-    seq.last += 1
-    seq.save(update_fields=["last"])
-    return f"PA-{year}-{seq.last:06d}"
+    table = CodeSequence._meta.db_table
+    with connection.cursor() as cursor:
+        # One statement that increments and reads (SQLite 3.35+ and PostgreSQL both have RETURNING).
+        cursor.execute(f'UPDATE "{table}" SET "last" = "last" + 1 WHERE "year" = %s RETURNING "last"', [year])
+        row = cursor.fetchone()
+    if row is None:  # the first report of the year
+        seq, _created = CodeSequence.objects.select_for_update().get_or_create(year=year)
+        seq.last += 1
+        seq.save(update_fields=["last"])
+        return f"PA-{year}-{seq.last:06d}"
+    return f"PA-{year}-{row[0]:06d}"
 
 
 def locate(*, latitude=None, longitude=None, address=""):
@@ -67,13 +74,18 @@ def locate(*, latitude=None, longitude=None, address=""):
 
 def submit_report(*, channel, category, description, latitude=None, longitude=None, address="", reporter=None,
                   reporter_name="", reporter_email="", reporter_phone="", is_anonymous=False, photos=(),
-                  attributes=None, priority=None, idempotency_key="", received_by=None, received_at=None):
-    """Store a new report and return (report, created). Input must already be validated."""
-    if idempotency_key:
+                  attributes=None, priority=None, idempotency_key="", received_by=None, received_at=None,
+                  area=None, idempotency_checked=False):
+    """Store a new report and return (report, created). Input must already be validated.
+
+    area: the commune when the caller already located it; idempotency_checked: the caller has just looked for
+    a stored report with this key (a race is still caught by the unique index)."""
+    if idempotency_key and not idempotency_checked:
         existing = Report.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
         if existing:
             return existing, False
-    area = locate(latitude=latitude, longitude=longitude, address=address)
+    if area is None:
+        area = locate(latitude=latitude, longitude=longitude, address=address)
     received_at = received_at or timezone.now()
     priority = priority or category.default_priority
     acceptance_due, answer_due = deadlines_for(category, priority, received_at)
@@ -93,8 +105,10 @@ def submit_report(*, channel, category, description, latitude=None, longitude=No
                 received_at=received_at, acceptance_due=acceptance_due, answer_due=answer_due,
                 idempotency_key=idempotency_key,
             )
-            if rule:
-                report.cooperating_units.set(rule.cooperating_units.all())
+            if rule and rule.cooperating_unit_ids:
+                links = Report.cooperating_units.through
+                links.objects.bulk_create([links(report_id=report.pk, unit_id=unit_id)
+                                           for unit_id in rule.cooperating_unit_ids])
             for upload in list(photos)[:MAX_PHOTOS]:
                 ReportPhoto.objects.create(report=report, kind=PhotoKind.INTAKE, upload=upload)
             ReportEvent.objects.create(report=report, at=received_at, actor=received_by, kind=EventKind.TRANSITION,
@@ -109,8 +123,9 @@ def submit_report(*, channel, category, description, latitude=None, longitude=No
         if idempotency_key:
             return Report.objects.get(channel=channel, idempotency_key=idempotency_key), False
         raise
-    from .tasks import process_report_photos
-    from .notify import report_received
+    from .tasks import after_intake
 
-    transaction.on_commit(lambda: (process_report_photos(report.pk), report_received(report.pk)))
+    # One background job: photos (when there are some), then the acknowledgement to the reporter.
+    has_photos = bool(photos)
+    transaction.on_commit(lambda: after_intake(report.pk, has_photos))
     return report, True

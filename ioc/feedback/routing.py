@@ -1,5 +1,8 @@
 """Routing: which unit handles a report, from the administrators' rules (category × area)."""
 
+from ioc.core.models import Unit
+from ioc.lib.refcache import ReferenceCache
+
 from .models import Category, RoutingRule
 
 
@@ -28,11 +31,9 @@ def _best(rules, chain_ids, area_id):
 
 
 def route(category, area):
-    """The most specific active rule for category and area, or None (the IOC triages it)."""
-    chain_ids = [c.pk for c in category.ancestors()] if category else []
-    rules = _active_rules()
-    rules = rules.filter(category__in=chain_ids) | rules.filter(category__isnull=True)
-    return _best(list(rules), chain_ids, area.pk if area is not None else None)
+    """The most specific active rule for category and area, or None (the IOC triages it). The rules come
+    from this process's copy (ROUTER), reloaded whenever a rule, category or unit changes."""
+    return ROUTER.get().route(category.pk if category else None, area.pk if area is not None else None)
 
 
 class Router:
@@ -40,8 +41,11 @@ class Router:
     (the triage queue) in two queries instead of a few per report."""
 
     def __init__(self):
-        self.rules = list(_active_rules())
+        self.rules = list(_active_rules().prefetch_related("cooperating_units"))
         self.parents = dict(Category.objects.values_list("pk", "parent_id"))
+        # Cooperating unit ids per rule, so intake links them without a query.
+        for rule in self.rules:
+            rule.cooperating_unit_ids = [u.pk for u in rule.cooperating_units.all() if u.is_active]
 
     def chain(self, category_id):
         chain = []
@@ -52,3 +56,7 @@ class Router:
 
     def route(self, category_id, area_id):
         return _best(self.rules, self.chain(category_id), area_id)
+
+
+ROUTER = ReferenceCache("feedback-routing", Router, models=[RoutingRule, Category, Unit],
+                        m2m=[RoutingRule.cooperating_units])

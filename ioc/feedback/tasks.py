@@ -26,6 +26,16 @@ def rebuild_map(filters, language):
 
 
 @db_task(retries=3, retry_delay=30)
+def after_intake(report_id, has_photos):
+    """What follows a new report, off the request: its photos, then the acknowledgement to the reporter."""
+    from .notify import report_received
+
+    if has_photos:
+        process_report_photos.call_local(report_id)
+    report_received(report_id)
+
+
+@db_task(retries=3, retry_delay=30)
 def process_report_photos(report_id):
     """Re-encode every pending photo of a report as JPEG without metadata, and make thumbnails."""
     from .models import ReportPhoto

@@ -7,12 +7,15 @@ never filed under a group, as on the web form. Categories that are not public ar
 reports are accepted, and never listed by GET requests.
 """
 
+import copy
 import math
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+
+from ioc.lib.refcache import ReferenceCache
 
 from ..models import Category
 
@@ -33,8 +36,13 @@ def service_categories():
 
 
 def find_service(code):
-    """The category behind service_code, or None."""
-    return service_categories().filter(code=code).first()
+    """The category behind service_code, or None (from this process's copy of the services)."""
+    category = SERVICES.get().get(code)
+    return copy.copy(category) if category is not None else None
+
+
+SERVICES = ReferenceCache("open311-services", lambda: {c.code: c for c in service_categories()},
+                          models=[Category])
 
 
 def is_group(code):

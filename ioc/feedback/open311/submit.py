@@ -100,10 +100,11 @@ def _coordinate(form, name, low, high, errors):
 
 
 def _location(form, errors):
-    """(latitude, longitude, address) from lat/long and/or address_string; a point must be in the province."""
+    """(latitude, longitude, address, commune) from lat/long and/or address_string; a point must be in the
+    province (its commune is returned, so intake does not look it up again)."""
     has_lat, has_long = bool(_text(form, "lat")), bool(_text(form, "long"))
     address = _text(form, "address_string")
-    latitude = longitude = None
+    latitude = longitude = area = None
     if has_lat != has_long:
         errors.append(_("lat, long: cần gửi cả vĩ độ (lat) và kinh độ (long)."))
     elif has_lat:
@@ -111,7 +112,8 @@ def _location(form, errors):
         longitude = _coordinate(form, "long", -180, 180, errors)
         if latitude is not None and longitude is not None:
             # Without loaded communes there is no extent to check against (a fresh installation).
-            if locate(latitude=latitude, longitude=longitude) is None and Area.objects.communes().exists():
+            area = locate(latitude=latitude, longitude=longitude)
+            if area is None and Area.objects.communes().exists():
                 errors.append(_("lat, long: vị trí (%(lat)s, %(long)s) nằm ngoài địa bàn tỉnh.")
                               % {"lat": latitude, "long": longitude})
     if len(address) > MAX_ADDRESS:
@@ -121,7 +123,7 @@ def _location(form, errors):
             errors.append(_("address_id: không được hỗ trợ; hãy gửi lat và long hoặc address_string."))
         else:
             errors.append(_("Thiếu vị trí: hãy gửi lat và long, hoặc address_string."))
-    return latitude, longitude, address
+    return latitude, longitude, address, area
 
 
 def _contact(form, errors):
@@ -197,7 +199,7 @@ def create_request(request, form, api_key):
                                       "cụ thể trong danh sách services.") % {"code": code[:60]})
         raise Open311Error(404, _("service_code “%(code)s” không tồn tại.") % {"code": code[:60]})
     errors = []
-    latitude, longitude, address = _location(form, errors)
+    latitude, longitude, address, area = _location(form, errors)
     description = _text(form, "description")
     if len(description) > MAX_DESCRIPTION:
         errors.append(_("description: dài %(length)d ký tự, tối đa %(n)d.")
@@ -224,7 +226,7 @@ def create_request(request, form, api_key):
         description=description or localized_name(category, "vi"),
         latitude=latitude, longitude=longitude, address=address,
         reporter_name=name, reporter_email=email, reporter_phone=phone,
-        attributes=attributes, idempotency_key=key,
+        attributes=attributes, idempotency_key=key, area=area, idempotency_checked=True,
     )
 
 
