@@ -136,6 +136,10 @@ MQTT_URL = env_str("MQTT_URL")
 # Monitoring: raw sensor readings older than this many days are deleted nightly; the rollups stay.
 IOC_READINGS_RETENTION_DAYS = env_int("IOC_READINGS_RETENTION_DAYS", 400)
 IOC_PUSH_MAX_ROWS = env_int("IOC_PUSH_MAX_ROWS", 50000)  # rows per push request
+IOC_UPLOAD_MAX_BYTES = env_int("IOC_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)  # data files uploaded by agencies
+IOC_PULL_TIMEOUT = env_int("IOC_PULL_TIMEOUT", 20)  # seconds, scheduled pulls of data sources
+IOC_PULL_MAX_BYTES = env_int("IOC_PULL_MAX_BYTES", 20 * 1024 * 1024)
+IOC_CAP_SENDER = env_str("IOC_CAP_SENDER", "ioc@bacninh.gov.vn")  # <sender> of the CAP alerts
 
 # Cache (rate limits, computed statistics): Redis when configured, else files shared by all local processes.
 if REDIS_URL:

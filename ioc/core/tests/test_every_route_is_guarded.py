@@ -15,9 +15,13 @@ PUBLIC = {"core:public_home", "core:healthz", "accounts:login", "accounts:regist
           # feedback: intake, tracking and publication are for everyone (private fields never shown)
           "feedback:submit", "feedback:submitted", "feedback:lookup", "feedback:track", "feedback:photo",
           "feedback:public_list", "feedback:public_map", "feedback:map_data", "feedback:map_report",
-          "feedback:public_stats"}
+          "feedback:public_stats",
+          # monitoring: the public indicators (internal ones answer 404 there)
+          "monitoring:public", "monitoring:public_indicator",
+          # alerts: the CAP feed and documents of public alerts
+          "alerts:cap_feed", "alerts:cap_alert"}
 # The API, Open311 and the admin have their own access tests.
-PUBLIC_PREFIXES = ("/api/", "/open311/", "/admin/", "/static/", "/media/")
+PUBLIC_PREFIXES = ("/api/", "/open311/", "/ngsi-ld/", "/admin/", "/static/", "/media/")
 OWN_DATA = {"core:home", "core:inbox", "core:inbox_read_all", "core:notification_open", "core:notification_prefs",
             "accounts:profile", "accounts:otp_verify", "accounts:otp_setup", "accounts:otp_disable",
             "accounts:password_change",
