@@ -10,6 +10,7 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from ioc.core import audit
 
+        from . import queries  # noqa: F401  (clears the dashboard cache on readings_written / observations_written)
         from .models import DataSource, Domain, Indicator, Metric, Sector, Station, WallLayout, WallPanel
 
         # Reference data and configuration. Observations and readings are audited per batch (IngestBatch

@@ -1,0 +1,151 @@
+"""The dashboard queries on constructed data: latest value, change, status colours, targets, real-time cards
+from the area rollups, commune comparison, stations and their history from the series rollups."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+
+from ioc.core.access import ANONYMOUS, get_access
+from ioc.monitoring import queries
+from ioc.monitoring.models import Grain, Observation, Status
+from ioc.monitoring.signals import observations_written
+
+from .dashboard_data import make_world
+
+
+@pytest.fixture
+def world(province, commune, units):
+    cache.clear()
+    return make_world(province, commune, units["a"])
+
+
+def cards(data):
+    return {c["code"]: c for d in data["domains"] for c in d["cards"]}
+
+
+def test_card_has_latest_value_change_status_and_target(world, people):
+    data = queries.overview(get_access(people["leader"]), world.province, use_cache=False)
+    grdp = cards(data)["grdp"]
+    assert grdp["value"] == 5.4  # the current revision, not the superseded 9.9
+    assert grdp["period_label"] == "Quý 4/2025"
+    assert grdp["previous"] == 6.5 and grdp["previous_label"] == "Quý 3/2025"
+    assert grdp["change"] == -1.1 and grdp["trend"] == "down" and grdp["change_good"] is False
+    assert grdp["change_pct"] is None  # a percentage changes by points, not by a percentage of itself
+    assert grdp["status"] == Status.WARNING  # below the warning threshold 6, above the critical 5
+    assert grdp["target_met"] is False
+    assert grdp["spark"] == [7.2, 7.0, 6.8, 6.9, 6.5, 5.4]
+    assert grdp["value_text"] == "5,4"
+    budget = cards(data)["thu-ngan-sach"]
+    assert budget["change"] == 300 and budget["change_pct"] == 25.0 and budget["change_good"] is True
+    assert budget["value_text"] == "1.500"
+    assert data["counts"] == {Status.WARNING: 1, Status.OK: 1, Status.CRITICAL: 1}
+
+
+def test_realtime_card_reads_the_area_rollups(world, people):
+    data = queries.overview(get_access(people["leader"]), world.province, use_cache=False)
+    pm25 = cards(data)["pm25-tb"]
+    assert pm25["realtime"] is True
+    assert pm25["value"] == 80.0 and pm25["previous"] == 55.0
+    assert pm25["status"] == Status.CRITICAL and pm25["change_good"] is False
+    assert pm25["spark"] == [40.0, 55.0, 80.0]
+
+
+def test_commune_cards_are_the_communes_own_figures(world, people):
+    data = queries.overview(get_access(people["leader"]), world.communes[1], use_cache=False)
+    grdp = cards(data)["grdp"]
+    assert grdp["value"] == 4.2 and grdp["status"] == Status.CRITICAL and grdp["previous"] is None
+    assert cards(data)["pm25-tb"]["value"] == 30.0  # no recent hour there: the latest day
+    assert cards(data)["thu-ngan-sach"]["status"] == Status.UNKNOWN
+
+
+def test_public_overview_has_only_public_indicators(world):
+    codes = set(cards(queries.overview(ANONYMOUS, world.province, use_cache=False)))
+    assert codes == {"grdp", "pm25-tb"}
+
+
+def test_overview_cache_is_dropped_when_observations_are_written(world, people, django_capture_on_commit_callbacks):
+    access = get_access(people["leader"])
+    first = cards(queries.overview(access, world.province))["grdp"]["value"]
+    Observation.objects.filter(indicator=world.grdp, area=world.province, period=date(2025, 10, 1),
+                               is_current=True).update(value=7.7)
+    assert cards(queries.overview(access, world.province))["grdp"]["value"] == first  # still cached
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        observations_written.send(sender=None, indicator_ids={world.grdp.pk}, area_ids={world.province.pk},
+                                  periods={date(2025, 10, 1)})
+    assert cards(queries.overview(access, world.province))["grdp"]["value"] == 7.7
+
+
+def test_commune_comparison_of_an_observed_indicator(world):
+    result = queries.commune_comparison(world.grdp)
+    assert result["period"] == "2025-10-01"
+    rows = [(r["code"], r["value"], r["status"]) for r in result["rows"]]
+    assert rows == [("07210", 8.1, Status.OK), ("09998", 6.3, Status.OK), ("09999", 4.2, Status.CRITICAL)]
+    assert result["rows"][0]["lat"] == 21.28 and result["rows"][0]["lon"] == 106.21
+
+
+def test_commune_comparison_of_a_realtime_indicator_uses_daily_rollups(world):
+    rows = {r["code"]: r for r in queries.commune_comparison(world.pm25)["rows"]}
+    assert rows["07210"]["value"] == 60.0 and rows["07210"]["status"] == Status.WARNING
+    assert rows["09999"]["value"] == 30.0 and rows["09999"]["status"] == Status.OK
+    assert rows["09998"]["value"] is None and rows["09998"]["status"] == Status.UNKNOWN
+
+
+def test_series_of_an_observed_indicator_respects_the_range(world):
+    series = queries.indicator_series(world.grdp, world.province, date(2025, 1, 1), date(2025, 12, 31))
+    assert [p["value"] for p in series["points"]] == [6.8, 6.9, 6.5, 5.4]
+    assert series["points"][-1]["status"] == Status.WARNING
+
+
+def test_grain_is_chosen_from_the_range():
+    assert queries.grain_for(date(2025, 1, 1), date(2025, 1, 7)) == Grain.HOUR
+    assert queries.grain_for(date(2025, 1, 1), date(2025, 6, 30)) == Grain.DAY
+    assert queries.grain_for(date(2020, 1, 1), date(2025, 6, 30)) == Grain.MONTH
+
+
+def test_realtime_series_reads_hourly_rollups_for_a_week(world):
+    start, end = queries.resolve_range(world.pm25, "7d")
+    series = queries.indicator_series(world.pm25, world.province, start, end)
+    assert series["grain"] == Grain.HOUR
+    assert [p["value"] for p in series["points"]] == [40.0, 55.0, 80.0]
+
+
+def test_bad_custom_range_is_refused_in_vietnamese(world):
+    with pytest.raises(ValueError, match="Ngày bắt đầu"):
+        queries.resolve_range(world.grdp, None, date(2025, 5, 1), date(2025, 1, 1))
+
+
+def test_stations_have_latest_values_and_worst_status(world, people):
+    rows = {s["code"]: s for s in queries.stations(get_access(people["officer"]))}
+    assert set(rows) == {"kk-bac-giang", "kk-noi-bo"}
+    assert rows["kk-bac-giang"]["status"] == Status.CRITICAL and rows["kk-bac-giang"]["values"][0]["value"] == 82.0
+    assert rows["kk-noi-bo"]["status"] == Status.OK
+    public = {s["code"] for s in queries.stations(ANONYMOUS)}
+    assert public == {"kk-bac-giang"}
+
+
+def test_a_station_that_stopped_sending_is_silent(world, people):
+    world.series.last_t = world.now - 3 * 3600
+    world.series.save()
+    row = next(s for s in queries.stations(ANONYMOUS))
+    assert row["silent"] is True and row["status_label"] == "Mất tín hiệu"
+
+
+def test_station_history_is_hourly_for_a_week_and_daily_beyond(world):
+    week = queries.station_history(world.station, days=7)
+    assert week["grain"] == Grain.HOUR
+    assert [p[1] for p in week["series"][0]["points"]] == [40.0, 55.0, 80.0]
+    assert week["series"][0]["points"][-1][2:] == [75.0, 85.0]  # min, max
+    month = queries.station_history(world.station, days=30)
+    assert month["grain"] == Grain.DAY
+    assert [p[1] for p in month["series"][0]["points"]] == [20.0, 30.0]
+
+
+def test_province_outline_is_drawn_around_every_commune(world):
+    from shapely.geometry import Point, Polygon
+
+    rings = queries.province_outline()
+    polygons = [Polygon([(lon, lat) for lat, lon in ring]) for ring in rings]
+    for c in queries.communes():
+        assert any(p.contains(Point(c["lon"], c["lat"])) for p in polygons), c["name"]
