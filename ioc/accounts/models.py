@@ -24,6 +24,11 @@ class User(AbstractUser):
     )
     large_text = models.BooleanField(_("chữ lớn"), default=False)
     high_contrast = models.BooleanField(_("tương phản cao"), default=False)
+    email_verified_at = models.DateTimeField(
+        _("xác nhận thư điện tử lúc"), null=True, blank=True,
+        help_text=_("Khi chủ tài khoản mở đường dẫn xác nhận, hoặc khi quản trị viên tạo, sửa địa chỉ. "
+                    "Thông báo qua thư điện tử chỉ gửi đến người dân đã xác nhận địa chỉ."),
+    )
     is_demo = models.BooleanField(
         _("tài khoản trình diễn"), default=False, help_text=_("Tài khoản mẫu; không được tồn tại khi vận hành thật.")
     )
@@ -47,6 +52,10 @@ class User(AbstractUser):
 
     def get_full_name(self):
         return self.full_name or super().get_full_name() or self.username
+
+    @property
+    def email_verified(self):
+        return bool(self.email) and self.email_verified_at is not None
 
     def get_short_name(self):
         return self.full_name.split()[-1] if self.full_name else self.username

@@ -17,7 +17,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ioc.core import audit
 from ioc.core.access import get_access
+from ioc.core.audit import client_ip
 from ioc.core.models import AuditAction
+
+from . import verification
 
 from .forms import ProfileForm, RegistrationForm, SignInForm, TokenForm
 from .twofactor import has_confirmed_device, pending_device, qr_svg
@@ -140,21 +143,67 @@ def register(request):
             user.save()
         login(request, user, backend="ioc.accounts.backends.UsernameOrEmailBackend")
         messages.success(request, _("Đã tạo tài khoản. Chào mừng %(name)s!") % {"name": user.full_name})
+        _send_confirmation(request, user)
         return redirect("core:home")
     return render(request, "accounts/register.html", {"form": form})
 
 
+def _send_confirmation(request, user):
+    """Send the confirmation link for user's address (rate-limited) and tell them what happened."""
+    if not user.email:
+        return
+    if not verification.may_send(user, client_ip(request)):
+        messages.warning(request, _("Đã gửi nhiều thư xác nhận trong thời gian ngắn. Hãy thử “Gửi lại thư xác "
+                                    "nhận” sau ít phút."))
+    elif verification.send_link(user, request=request):
+        messages.info(request, _("Đã gửi thư xác nhận đến %(email)s. Hãy mở đường dẫn trong thư trong vòng "
+                                 "%(days)d ngày để nhận thông báo qua thư điện tử.")
+                      % {"email": user.email, "days": verification.MAX_AGE.days})
+    else:
+        messages.warning(request, _("Chưa gửi được thư xác nhận do máy chủ thư đang gặp sự cố. Hãy thử “Gửi lại "
+                                    "thư xác nhận” sau ít phút."))
+
+
 @login_required
 def profile(request):
+    previous_email = request.user.email
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
+        changed = form.instance.email.lower() != (previous_email or "").lower()
+        if changed:
+            form.instance.email_verified_at = None  # a new address is confirmed anew
         user = form.save()
         messages.success(request, _("Đã lưu thông tin tài khoản."))
+        if changed:
+            _send_confirmation(request, user)
         return _with_language(redirect("accounts:profile"), user)
     return render(request, "accounts/profile.html", {
         "form": form, "has_2fa": has_confirmed_device(request.user),
         "memberships": request.user.memberships.select_related("unit"),
     })
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    """“Gửi lại thư xác nhận”: a new link for the account's current address."""
+    user = request.user
+    if not user.email:
+        messages.error(request, _("Tài khoản chưa có địa chỉ thư điện tử. Hãy nhập địa chỉ rồi lưu."))
+    elif user.email_verified_at is not None:
+        messages.info(request, _("Địa chỉ thư điện tử của bạn đã được xác nhận."))
+    else:
+        _send_confirmation(request, user)
+    return redirect("accounts:profile")
+
+
+def verify_email(request, token):
+    """The link in the confirmation e-mail; works without signing in (it may be opened on another device)."""
+    try:
+        user, newly = verification.confirm(token)
+    except verification.InvalidLink as error:
+        return render(request, "accounts/verify_email.html", {"error": str(error)}, status=400)
+    return render(request, "accounts/verify_email.html", {"verified_user": user, "newly": newly})
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

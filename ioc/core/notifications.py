@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from .models import Channel, Delivery, DeliveryStatus, Notification, NotificationPreference
+from .models import Channel, Delivery, DeliveryStatus, Membership, Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
 
@@ -64,10 +64,22 @@ def channel_enabled(user, channel, topic=""):
     return _resolve(choices, channel, topic)
 
 
-def address_for(user, channel):
-    """Where a channel reaches the user, or "" when the user has not given one."""
+def email_trusted_ids(users):
+    """Ids of the users whose e-mail address may receive mail: citizens once they confirmed it (the link of
+    ioc.accounts.verification); staff always, as administrators entered their addresses."""
+    unconfirmed = [u.pk for u in users if u.email_verified_at is None and not (u.is_staff or u.is_superuser)]
+    staff = set(Membership.objects.filter(user_id__in=unconfirmed).values_list("user_id", flat=True)) if unconfirmed \
+        else set()
+    return {u.pk for u in users} - (set(unconfirmed) - staff)
+
+
+def address_for(user, channel, *, email_trusted=None):
+    """Where a channel reaches the user, or "" when the user has not given one (or, for e-mail, not confirmed it).
+    email_trusted: the ids from email_trusted_ids(), when the caller has them for many users."""
     if channel == Channel.EMAIL:
-        return (user.email or "").strip()
+        if email_trusted is None:
+            email_trusted = email_trusted_ids([user])
+        return (user.email or "").strip() if user.pk in email_trusted else ""
     if channel in (Channel.SMS, Channel.ZALO):
         return (user.phone or "").strip()
     return ""
@@ -108,6 +120,7 @@ def notify(*, recipients, topic, title, body="", url=""):
     ).values_list("user_id", "channel", "topic", "enabled"):
         choices.setdefault((user_id, channel), {})[pref_topic] = enabled
 
+    email_trusted = email_trusted_ids(users)
     title = Truncator(title).chars(Notification._meta.get_field("title").max_length)
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
@@ -116,7 +129,7 @@ def notify(*, recipients, topic, title, body="", url=""):
         deliveries = []
         for user, notification in zip(users, notifications):
             for channel in OUTSIDE_CHANNELS:
-                address = address_for(user, channel)
+                address = address_for(user, channel, email_trusted=email_trusted)
                 if address and _resolve(choices.get((user.pk, channel), {}), channel, topic):
                     deliveries.append(Delivery(notification=notification, channel=channel, address=address))
         deliveries = Delivery.objects.bulk_create(deliveries)

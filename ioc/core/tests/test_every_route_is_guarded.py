@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 # Pages anyone may open (name or path prefix), and pages every signed-in user may open (their own data).
 PUBLIC = {"core:public_home", "core:healthz", "accounts:login", "accounts:register", "accounts:password_reset",
           "accounts:password_reset_done", "accounts:password_reset_confirm", "accounts:password_reset_complete",
-          "core:pref_language", "core:pref_toggle", "accounts:logout",
+          "core:pref_language", "core:pref_toggle", "accounts:logout", "accounts:verify_email",
           # feedback: intake, tracking and publication are for everyone (private fields never shown)
           "feedback:submit", "feedback:submitted", "feedback:lookup", "feedback:track", "feedback:photo",
           "feedback:public_list", "feedback:public_map", "feedback:map_data", "feedback:map_report",
@@ -24,7 +24,7 @@ PUBLIC = {"core:public_home", "core:healthz", "accounts:login", "accounts:regist
 PUBLIC_PREFIXES = ("/api/", "/open311/", "/ngsi-ld/", "/admin/", "/static/", "/media/")
 OWN_DATA = {"core:home", "core:inbox", "core:inbox_read_all", "core:notification_open", "core:notification_prefs",
             "accounts:profile", "accounts:otp_verify", "accounts:otp_setup", "accounts:otp_disable",
-            "accounts:password_change",
+            "accounts:password_change", "accounts:resend_verification",
             "feedback:mine", "feedback:rate", "feedback:reopen", "feedback:follow", "feedback:unfollow"}
 
 SAMPLE = {"code": "PA-2026-999999", "filename": "x.jpg", "public_id": "00000000-0000-0000-0000-000000000000", "name": "large_text",

@@ -5,7 +5,9 @@ citizen reports across every state of the life cycle, so that every page and sta
 idempotent: reference rows are created when missing and never overwritten (administrators may have edited
 them), and reports are generated only when no demo report exists yet. Reports are built in memory with a fixed
 random seed and written in bulk, with the same fields the workflow would set (timeline events with their
-statuses, deadlines in working time, answered_on_time, timestamps); the whole seed writes one audit event.
+statuses, deadlines in working time, answered_on_time, timestamps); the bulk part writes one audit event. Deadline
+extensions are then requested and decided through the workflow's services (extensions.py), so approvals move the
+deadlines as in real use; each of those steps is audited like a real one.
 """
 
 import math
@@ -562,7 +564,11 @@ def seed_feedback(stdout=None, *, report_count=None, now=None, seed=RANDOM_SEED)
         if report_count and not Report.objects.filter(idempotency_key__startswith=DEMO_KEY_PREFIX).exists():
             say(stdout, f"Đang tạo {report_count} phản ánh mẫu trong một năm…")
             created["reports"], created["events"] = seed_reports(count=report_count, now=now, seed=seed)
-        if created["reports"] or created["categories"]:
+        # Extension requests go through the workflow's services, each audited on its own (see extensions.py).
+        from .extensions import seed_extensions
+
+        created["extensions"] = seed_extensions(now=now, seed=seed) if report_count else 0
+        if created["reports"] or created["categories"] or created["extensions"]:
             from ..stats import bump_version
 
             transaction.on_commit(bump_version)  # bulk writes send no signal: drop the cached map and figures
@@ -571,5 +577,5 @@ def seed_feedback(stdout=None, *, report_count=None, now=None, seed=RANDOM_SEED)
                          object_repr="Phản ánh, kiến nghị tỉnh Bắc Ninh (dữ liệu trình diễn)", changes=created,
                          note=(f"Tạo dữ liệu trình diễn: {created['categories']} lĩnh vực, {created['routing_rules']} "
                                f"quy tắc chuyển xử lý, {created['response_templates']} mẫu trả lời, "
-                               f"{created['reports']} phản ánh."))
+                               f"{created['reports']} phản ánh, {created['extensions']} đề nghị gia hạn."))
     return created

@@ -333,3 +333,19 @@ SEASONS = {"ngap-ung": {5: 2, 6: 3, 7: 4, 8: 4, 9: 3, 10: 1}, "thoat-nuoc": {4: 
            "o-nhiem-khong-khi": {1: 1.5, 6: 2.5, 10: 2.5, 11: 2, 12: 1.5}, "cay-xanh": {6: 1.8, 7: 2, 8: 2, 9: 1.8},
            "cap-nuoc": {5: 1.5, 6: 1.8, 7: 1.8, 8: 1.5}, "cap-dien": {5: 1.8, 6: 2.2, 7: 2.2, 8: 1.8}}
 OFF_SEASON = {"ngap-ung": 0.2}
+
+# Deadline extensions (*gia hạn*): why a unit asks for more time, and what the IOC answers.
+EXTENSION_REASONS = [
+    (5, "Cần phối hợp khảo sát hiện trường với UBND xã, phường trước khi đề xuất phương án khắc phục."),
+    (7, "Phải chờ nhà thầu cung cấp vật tư thay thế; dự kiến hoàn thành trong tuần tới."),
+    (10, "Nội dung liên quan đến nhiều đơn vị, cần tổ chức họp liên ngành để thống nhất phương án xử lý."),
+    (3, "Chờ kết quả đo đạc, kiểm định của đơn vị tư vấn độc lập."),
+    (5, "Thời tiết mưa kéo dài, chưa thể thi công sửa chữa ngoài hiện trường."),
+    (15, "Cần bố trí kinh phí sửa chữa, đã trình UBND tỉnh xem xét."),
+    (4, "Cần xác minh thêm hồ sơ đất đai, cấp phép xây dựng của hộ gia đình liên quan."),
+]
+EXTENSION_APPROVALS = ["Đồng ý gia hạn; đề nghị đơn vị báo cáo tiến độ khi có kết quả khảo sát.",
+                       "Đồng ý. Đơn vị cập nhật kết quả xử lý lên hệ thống đúng thời hạn mới.", ""]
+EXTENSION_REFUSALS = ["Nội dung đơn giản, không cần phối hợp liên ngành; đề nghị đơn vị xử lý trong thời hạn quy định.",
+                      "Lý do chưa thuyết phục; đề nghị đơn vị trả lời tạm thời cho người dân và báo cáo khó khăn.",
+                      "Đơn vị đã được gia hạn một lần; đề nghị hoàn thành trong thời hạn đã gia hạn."]

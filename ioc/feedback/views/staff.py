@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Callable
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -26,7 +27,7 @@ from ioc.core import worktime
 from ioc.core.access import get_access, permission_required
 from ioc.core.worktime import working_time_between
 
-from .. import workflow
+from .. import stats, workflow
 from ..duplicates import duplicate_counts, suggest_duplicates
 from ..models import (
     UNIT_STATUSES, ExtensionStatus, PhotoKind, Report, ReportPhoto, ResponseTemplate, Status,
@@ -280,8 +281,11 @@ def _render_report(request, report, *, bound=None, status=200):
         unit_ids = {report.lead_unit_id, *access.unit_ids} - {None}
         templates = ResponseTemplate.objects.filter(unit_id__in=unit_ids).select_related("unit")
     photos = list(report.photos.all())
+    located = report.latitude is not None and report.longitude is not None
     return render(request, "feedback/staff/report.html", {
         "report": report,
+        # Without a tile server the map draws the communes' centroids around the pin, as the public map does.
+        "map_communes": stats.commune_markers() if located and not settings.MAP_TILE_URL else None,
         "show_reporter": visible,
         "acceptance": countdown(report.acceptance_due, now) if report.status == S.RECEIVED else None,
         "answer_countdown": countdown(report.answer_due, now) if report.is_open else None,

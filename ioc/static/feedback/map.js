@@ -23,14 +23,18 @@
     if (status) { status.textContent = text; }
   }
 
-  function drawCommunes(map, communes) {
+  function drawCommunes(map, communes, options) {
     // communes: [[lat, lon, name, area_km2], ...]; the circle has the commune's area, centred on its centroid.
     // The view is set from the centroids first: a circle can only measure itself on a map that has a view.
-    var bounds = L.latLngBounds(communes.map(function (c) { return [c[0], c[1]]; }));
-    if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [20, 20] });
-    } else {
-      map.setView([21.18, 106.07], 10);
+    // options.fit = false keeps a view the caller has already set (the staff page centres on one report);
+    // options.labels = false leaves names to the hover, so no label hides a pin near a commune's centre.
+    if (!options || options.fit !== false) {
+      var bounds = L.latLngBounds(communes.map(function (c) { return [c[0], c[1]]; }));
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [20, 20] });
+      } else {
+        map.setView([21.18, 106.07], 10);
+      }
     }
     var circles = L.featureGroup();
     var labels = L.layerGroup();
@@ -44,12 +48,17 @@
         .setLatLng([c[0], c[1]]).setContent(c[2]));
     });
     circles.addTo(map);
+    if (options && options.labels === false) { return circles; }
     function toggleLabels() {
       if (map.getZoom() >= LABEL_MIN_ZOOM) { labels.addTo(map); } else { labels.remove(); }
     }
     map.on("zoomend", toggleLabels);
     toggleLabels();
+    return circles;
   }
+
+  // The offline base layer, shared with the staff report page (staff.js), which loads this file first.
+  window.IocCommuneLayer = { draw: drawCommunes };
 
   function popupContent(config, data) {
     var labels = config.labels;

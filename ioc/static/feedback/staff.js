@@ -4,16 +4,26 @@
   "use strict";
 
   // A small map with the report's pin and the duplicate-detection radius. Tiles only when configured
-  // (closed networks have no tile server); the pin and the circle still show where the report is.
+  // (closed networks have no tile server); without them the communes' centroids are drawn as on the public map
+  // (circles of each commune's area, named on hover), from the JSON block named by data-communes.
+  function communes(element) {
+    var node = element.dataset.communes && document.getElementById(element.dataset.communes);
+    if (!node) { return []; }
+    try { return JSON.parse(node.textContent) || []; } catch (error) { return []; }
+  }
+
   function drawMap(element) {
     if (!element || typeof window.L === "undefined") { return; }
     var lat = parseFloat(element.dataset.lat), lon = parseFloat(element.dataset.lon);
     if (isNaN(lat) || isNaN(lon)) { return; }
     var L = window.L;
     if (element.dataset.icons) { L.Icon.Default.imagePath = element.dataset.icons; }
-    var map = L.map(element, { scrollWheelZoom: false }).setView([lat, lon], 16);
+    // Without tiles, start wider: the commune around the pin and its neighbours give the place.
+    var map = L.map(element, { scrollWheelZoom: false, maxZoom: 19 }).setView([lat, lon], element.dataset.tiles ? 16 : 14);
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19 }).addTo(map);
+    } else if (window.IocCommuneLayer) {
+      window.IocCommuneLayer.draw(map, communes(element), { fit: false, labels: false });
     }
     var marker = L.marker([lat, lon], { title: element.dataset.label || "", alt: element.dataset.label || "" }).addTo(map);
     marker.bindTooltip(element.dataset.label || "");

@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from ioc.feedback.demo.extensions import forget_requests_of
+
 
 class Command(BaseCommand):
     help = "Xóa mọi tài khoản trình diễn (is_demo) trước khi vận hành thật."
@@ -14,6 +16,9 @@ class Command(BaseCommand):
         usernames = list(users.values_list("username", flat=True))
         try:
             with transaction.atomic():
+                # Deadline extensions keep their requester (PROTECT): drop the demo accounts' requests first,
+                # each audited; the reports' timelines keep the events.
+                extensions = forget_requests_of(users)
                 for user in users:  # one by one so that each deletion is audited
                     user.delete()
         except ProtectedError as error:
@@ -24,5 +29,7 @@ class Command(BaseCommand):
                 + "). Hãy xóa hoặc chuyển dữ liệu đó cho tài khoản khác rồi chạy lại."
             ) from error
         self.stdout.write(self.style.SUCCESS(f"Đã xóa {len(usernames)} tài khoản trình diễn."))
+        if extensions:
+            self.stdout.write(f"  Kèm {extensions} đề nghị gia hạn do các tài khoản này gửi.")
         if usernames:
             self.stdout.write("  " + ", ".join(usernames))
