@@ -110,7 +110,7 @@ INDICATORS = [
                   description="Tính trên 12 tháng gần nhất, theo Chương trình tiêm chủng mở rộng."),
     IndicatorSpec("cong-suat-giuong-benh", "y-te", "Công suất sử dụng giường bệnh",
                   "Hospital bed occupancy", "%", "so-y-te", F.MONTHLY, A.MEAN, A.MEAN, D.DOWN,
-                  85, 95, 105, False, "hospital", 1,
+                  85, 88, 100, False, "hospital", 1,
                   description="Bệnh viện, trung tâm y tế có giường bệnh trên địa bàn xã, phường; trên 100% là "
                               "quá tải."),
     IndicatorSpec("bao-phu-bhyt", "y-te", "Tỷ lệ dân số tham gia bảo hiểm y tế",
@@ -198,7 +198,7 @@ INDICATORS = [
                   None, None, None, False, "commune", 0),
     IndicatorSpec("dieu-tra-lam-ro", "an-ninh-trat-tu", "Tỷ lệ điều tra, làm rõ tội phạm về trật tự xã hội",
                   "Public order crimes solved", "%", "cong-an-tinh", F.MONTHLY, A.MEAN, A.MEAN, D.UP,
-                  90, 85, 75, False, "province", 1),
+                  90, 88, 80, False, "province", 1),
     IndicatorSpec("chay-no", "an-ninh-trat-tu", "Số vụ cháy, nổ", "Fires and explosions", "vụ", "cong-an-tinh",
                   F.MONTHLY, A.SUM, A.SUM, D.DOWN, 8, 14, 20, False, "province", 0),
 ]
