@@ -153,6 +153,17 @@ def period_label(period: date, frequency: str) -> str:
     return f"{period.day:02d}/{period.month:02d}/{period.year}"
 
 
+def period_phrase(period: date, frequency: str) -> str:
+    """The period named in a sentence: "quý 3/2026", "tháng 10/2026", "năm 2025", "ngày 22/11/2026"."""
+    if frequency == Frequency.YEARLY:
+        return _("năm %(y)s") % {"y": period.year}
+    if frequency == Frequency.QUARTERLY:
+        return _("quý %(q)s/%(y)s") % {"q": (period.month - 1) // 3 + 1, "y": period.year}
+    if frequency == Frequency.MONTHLY:
+        return _("tháng %(m)02d/%(y)s") % {"m": period.month, "y": period.year}
+    return _("ngày %(d)s") % {"d": f"{period.day:02d}/{period.month:02d}/{period.year}"}
+
+
 def bucket_label(bucket: int, grain: str) -> str:
     local = datetime.fromtimestamp(bucket, VN_TZ)
     if grain == Grain.HOUR:
@@ -248,8 +259,9 @@ def _card(indicator, points, *, realtime, labels=None):
     latest = points[-1] if points else None
     previous = points[-2] if len(points) > 1 else None
     value = latest[1] if latest else None
-    change, relative, good = _change(value, previous[1] if previous else None, direction=indicator.direction,
-                                     unit=indicator.unit_of_measure)
+    # Compared as shown (rounded), so a change too small to show is "■ 0", not "▼ -0,0".
+    change, relative, good = _change(_round(value, decimals), _round(previous[1], decimals) if previous else None,
+                                     direction=indicator.direction, unit=indicator.unit_of_measure)
     status = indicator.status_for(value)
     return {
         "code": indicator.code,
@@ -491,8 +503,8 @@ def latest_commune_period(indicator):
 
 def commune_comparison(indicator, period: date | None = None):
     """Every commune's value for one period (the latest with commune figures by default), with centroids:
-    {"period", "period_label", "rows": [{code, name, lat, lon, value, status, colour}] largest first, then
-    communes without a figure}."""
+    {"period", "period_label", "period_phrase" (for a sentence: "quý 3/2026"), "with_values", "without_values",
+    "rows": [{code, name, lat, lon, value, status, colour}] largest first, then communes without a figure}."""
     rows_by_id = {c["id"]: c for c in communes()}
     period = period or latest_commune_period(indicator)
     values = {}
@@ -503,6 +515,7 @@ def commune_comparison(indicator, period: date | None = None):
                                                      area_id__in=list(rows_by_id))
                           .values_list("area_id", "value"))
             label = period_label(period, indicator.frequency)
+            phrase = period_phrase(period, indicator.frequency)
         else:
             bucket = date_to_epoch(period)
             aggregation = indicator.metric.time_aggregation
@@ -512,8 +525,9 @@ def commune_comparison(indicator, period: date | None = None):
                                                 grain=Grain.DAY, bucket=bucket)
                       .values_list("area_id", "count", "sum", "min", "max", "stations")}
             label = period_label(period, Frequency.DAILY)
+            phrase = period_phrase(period, Frequency.DAILY)
     else:
-        label = ""
+        label = phrase = ""
     rows = []
     for area_id, commune in rows_by_id.items():
         value = values.get(area_id)
@@ -522,7 +536,9 @@ def commune_comparison(indicator, period: date | None = None):
                      "lon": commune["lon"], "value": _round(value, indicator.decimals), "status": status,
                      "colour": STATUS_COLOURS[status]})
     rows.sort(key=lambda r: (r["value"] is None, -(r["value"] or 0), r["name"]))
-    return {"period": period.isoformat() if period else None, "period_label": label, "rows": rows}
+    with_values = sum(1 for r in rows if r["value"] is not None)
+    return {"period": period.isoformat() if period else None, "period_label": label, "period_phrase": phrase,
+            "with_values": with_values, "without_values": len(rows) - with_values, "rows": rows}
 
 
 def _normalise_period(period: date, frequency):

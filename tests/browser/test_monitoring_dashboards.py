@@ -1,5 +1,5 @@
 """The monitoring dashboards in a real browser: a leader opens the overview, drills down to one commune,
-opens an indicator page, and the video wall at 1920 × 1080 (no scroll bars) shows new readings within five
+opens an indicator page (and a province-only one), a station on the sensor map, and the video wall at 1920 × 1080 (no scroll bars) shows new readings within five
 seconds of their arrival, without reloading."""
 
 import re
@@ -61,6 +61,20 @@ def test_leader_overview_drill_down_indicator_and_wall(page, sign_in, screenshot
     page.wait_for_selector("#mon-map.leaflet-container canvas")
     assert "Xã Yên Thế" in page.locator("table").nth(1).inner_text()
     screenshot(page, "indicator")
+
+    # a province-only indicator: one note instead of an empty commune comparison
+    page.goto("/giam-sat/chi-tieu/thu-ngan-sach/?range=all")
+    assert page.locator("[data-province-only]").is_visible()
+    assert page.locator("#mon-map").count() == 0 and page.locator("table").count() == 1
+
+    # the sensor map: a compact table; choosing a station shows its latest values and history beside the map
+    page.goto("/giam-sat/ban-do-tram/")
+    page.locator('[data-station-open="kk-bac-giang"]').click()
+    page.wait_for_selector(".mon-latest li")
+    assert "Bụi mịn PM2.5" in page.locator(".mon-latest").inner_text()
+    page.wait_for_selector("[data-history-charts] canvas")
+    assert "mon-row-selected" in page.locator('tr[data-station="kk-bac-giang"]').get_attribute("class")
+    screenshot(page, "sensor-map")
 
     layout = WallLayout.objects.create(name="Môi trường", is_default=True)
     WallPanel.objects.create(layout=layout, kind=PanelKind.DOMAIN, domain=world.pm25.sector.domain, seconds=30)

@@ -5,6 +5,8 @@ import re
 import pytest
 from django.core.cache import cache
 
+from ioc.monitoring.models import Direction, Metric, Observation, Series
+
 from .dashboard_data import make_world
 
 
@@ -28,7 +30,8 @@ def test_pages_with_data(signed_in, people, province, commune, units):
     page = client.get(f"/giam-sat/xa/{commune.code}/").content.decode()
     assert "Phường Bắc Giang" in page and "8,1" in page and "Trạm không khí Bắc Giang" in page
     page = client.get("/giam-sat/chi-tieu/grdp/?range=all").content.decode()
-    assert "So sánh các xã, phường – kỳ Quý 4/2025" in page and "Xã Yên Thế" in page
+    assert "So sánh các xã, phường – quý 4/2025" in page and "Xã Yên Thế" in page
+    assert "chỉ có số liệu toàn tỉnh" not in page
     assert "mon-chart-data" in page and "mon-map-config" in page and "Tải số liệu (CSV)" in page
     assert_no_inline_code(page)
     page = client.get("/giam-sat/chi-tieu/pm25-tb/?range=24h").content.decode()
@@ -71,3 +74,62 @@ def test_public_page_lists_public_indicators_only(client, province, commune, uni
     assert "/so-lieu/grdp/" in html
     page = client.get("/so-lieu/grdp/").content.decode()
     assert "Tải số liệu" not in page  # exports are for staff
+
+
+def test_province_only_indicator_has_a_note_instead_of_an_empty_commune_comparison(signed_in, people, province,
+                                                                                   commune, units):
+    world = make_world(province, commune, units["a"])
+    client = signed_in(people["leader"])
+    page = client.get("/giam-sat/chi-tieu/thu-ngan-sach/?range=all").content.decode()
+    assert "Chỉ tiêu này chỉ có số liệu toàn tỉnh, không có số liệu theo từng xã, phường." in page
+    assert "So sánh các xã, phường" not in page and "Xếp hạng các xã, phường" not in page
+    assert 'id="mon-map"' not in page and "Xã Yên Thế" not in page  # no table of communes with "–"
+    assert "12/2025" in page and "1.500" in page  # the province's series stays
+    assert_no_inline_code(page)
+    csv_text = client.get("/giam-sat/chi-tieu/thu-ngan-sach/tai-ve.csv?range=all").content.decode("utf-8-sig")
+    assert "1500" in csv_text and "So sánh các xã" not in csv_text
+    # an indicator with commune figures: a period without them says so instead of listing empty communes
+    page = client.get(f"/giam-sat/chi-tieu/{world.grdp.code}/?range=all&period=2025-07-01").content.decode()
+    assert "So sánh các xã, phường – quý 3/2025" in page
+    assert "Chưa có số liệu của các xã, phường trong quý 3/2025; chọn kỳ so sánh khác." in page
+    assert "Xếp hạng các xã, phường" not in page
+
+
+def test_commune_comparison_lists_communes_with_figures_and_counts_the_others(signed_in, people, province,
+                                                                              commune, units):
+    world = make_world(province, commune, units["a"])
+    Observation.objects.filter(indicator=world.grdp, area=world.communes[2]).delete()
+    page = signed_in(people["leader"]).get("/giam-sat/chi-tieu/grdp/?range=all").content.decode()
+    table = page[page.index("<caption>Các xã, phường – quý 4/2025"):]
+    table = table[:table.index("</table>")]
+    assert "Xã Yên Thế" in table and "Phường Bắc Giang" in table and "Phường Từ Sơn" not in table
+    assert "1 xã, phường khác chưa có số liệu kỳ này." in table
+
+
+def test_commune_page_leaves_out_indicators_without_commune_figures(signed_in, people, province, commune, units):
+    make_world(province, commune, units["a"])
+    page = signed_in(people["leader"]).get(f"/giam-sat/xa/{commune.code}/").content.decode()
+    assert 'data-card="grdp"' in page and 'data-card="pm25-tb"' in page
+    assert 'data-card="thu-ngan-sach"' not in page  # followed for the province only
+    assert "1 chỉ tiêu không có số liệu riêng của xã, phường này" in page and "Thu ngân sách" in page
+
+
+def test_station_table_shows_the_main_reading_and_the_others_on_demand(signed_in, people, province, commune,
+                                                                        units):
+    world = make_world(province, commune, units["a"])
+    no2 = Metric.objects.create(code="no2", name="Nitơ điôxít", unit_of_measure="µg/m³", decimals=1, order=5,
+                                warning_threshold=200, direction=Direction.DOWN)
+    Series.objects.create(station=world.station, metric=no2, last_t=world.now - 60, last_value=33.9)
+    page = signed_in(people["operator"]).get("/giam-sat/ban-do-tram/").content.decode()
+    row = page[page.index('<tr data-station="kk-bac-giang">'):]
+    row = row[:row.index("</tr>")]
+    # PM2.5 (82, critical) sets the station's status, so it is the main reading even though NO2 comes first
+    main = row[row.index("mon-reading"):row.index("<details")]
+    assert "Bụi mịn PM2.5" in main and "82,0" in main and "Nitơ" not in main
+    assert "1 đại lượng khác" in row and "Nitơ điôxít" in row and "33,9" in row
+    assert "Nghiêm trọng" in row
+
+
+def test_public_home_links_to_the_public_figures(client, db):
+    html = client.get("/").content.decode()
+    assert 'href="/so-lieu/"' in html and "Số liệu công khai" in html

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from ioc.core.access import ANONYMOUS, get_access
 from ioc.monitoring import queries
-from ioc.monitoring.models import Grain, Observation, Status
+from ioc.monitoring.models import Frequency, Grain, Observation, Status
 from ioc.monitoring.signals import observations_written
 
 from .dashboard_data import make_world
@@ -83,10 +83,26 @@ def test_commune_comparison_of_an_observed_indicator(world):
     rows = [(r["code"], r["value"], r["status"]) for r in result["rows"]]
     assert rows == [("07210", 8.1, Status.OK), ("09998", 6.3, Status.OK), ("09999", 4.2, Status.CRITICAL)]
     assert result["rows"][0]["lat"] == 21.28 and result["rows"][0]["lon"] == 106.21
+    assert result["period_phrase"] == "quý 4/2025" and (result["with_values"], result["without_values"]) == (3, 0)
+
+
+def test_commune_comparison_of_a_province_only_indicator_is_empty(world):
+    result = queries.commune_comparison(world.budget)
+    assert result["period"] is None and result["period_phrase"] == "" and result["with_values"] == 0
+    assert queries.comparison_periods(world.budget) == []
+
+
+def test_period_phrases_name_the_period_in_a_sentence():
+    assert queries.period_phrase(date(2026, 10, 1), Frequency.MONTHLY) == "tháng 10/2026"
+    assert queries.period_phrase(date(2026, 7, 1), Frequency.QUARTERLY) == "quý 3/2026"
+    assert queries.period_phrase(date(2025, 1, 1), Frequency.YEARLY) == "năm 2025"
+    assert queries.period_phrase(date(2026, 11, 22), Frequency.DAILY) == "ngày 22/11/2026"
 
 
 def test_commune_comparison_of_a_realtime_indicator_uses_daily_rollups(world):
-    rows = {r["code"]: r for r in queries.commune_comparison(world.pm25)["rows"]}
+    result = queries.commune_comparison(world.pm25)
+    assert result["period_phrase"].startswith("ngày ") and result["with_values"] == 2
+    rows = {r["code"]: r for r in result["rows"]}
     assert rows["07210"]["value"] == 60.0 and rows["07210"]["status"] == Status.WARNING
     assert rows["09999"]["value"] == 30.0 and rows["09999"]["status"] == Status.OK
     assert rows["09998"]["value"] is None and rows["09998"]["status"] == Status.UNKNOWN
@@ -149,3 +165,8 @@ def test_province_outline_is_drawn_around_every_commune(world):
     polygons = [Polygon([(lon, lat) for lat, lon in ring]) for ring in rings]
     for c in queries.communes():
         assert any(p.contains(Point(c["lon"], c["lat"])) for p in polygons), c["name"]
+
+
+def test_a_change_too_small_to_show_is_flat_not_down(world):
+    card = queries._card(world.grdp, [("Quý 3/2025", 99.12), ("Quý 4/2025", 99.08)], realtime=False)
+    assert card["trend"] == "flat" and card["change_good"] is None and card["change_text"] == "0,0"

@@ -46,9 +46,30 @@ def status_legend():
             for value, label in Status.choices]
 
 
+def _without_empty_cards(data):
+    """A commune's overview without the indicators that have no figure at all for the commune (most are followed
+    for the whole province only): (data, names of the indicators left out). The cached overview is not changed."""
+    domains, left_out, counts = [], [], {}
+    for domain in data["domains"]:
+        cards = []
+        for card in domain["cards"]:
+            if card["value"] is None and not any(v is not None for v in card["spark"]):
+                left_out.append(card["name"])
+                continue
+            cards.append(card)
+            counts[card["status"]] = counts.get(card["status"], 0) + 1
+        if cards:
+            domains.append({**domain, "cards": cards})
+    return {**data, "domains": domains, "counts": counts}, left_out
+
+
 def _overview_context(access, area, *, public):
     data = queries.overview(access, area)
+    left_out = []
+    if area is not None and area.level == AreaLevel.COMMUNE:
+        data, left_out = _without_empty_cards(data)
     return {
+        "left_out": left_out,
         "data": data,
         "area": area,
         "communes": queries.communes(),
@@ -79,7 +100,23 @@ def overview(request):
     context["feedback"] = queries.feedback_today()
     context["stations"] = _station_summary(queries.stations(access))
     context["can_wall"] = access.has("monitoring.wall")
+    context["can_events"] = access.has("alerts.view")
     return render(request, "monitoring/overview.html", context)
+
+
+def _table_rows(rows):
+    """Stations for a table: the main reading (the one that sets the station's status, else the first metric)
+    and the others, shown on demand, so a row stays one or two lines high."""
+    out = []
+    for row in rows:
+        values = row["values"]
+        main = None
+        if values:
+            fresh = [v for v in values if v["fresh"]]
+            worst = max(fresh, key=lambda v: queries.STATUS_ORDER[v["status"]], default=None)
+            main = worst if worst is not None and worst["status"] == row["status"] else values[0]
+        out.append({**row, "main": main, "others": [v for v in values if v is not main]})
+    return out
 
 
 def _station_summary(rows):
@@ -100,7 +137,7 @@ def commune(request, code):
     access = get_access(request.user)
     context = _overview_context(access, area, public=False)
     station_rows = queries.stations(access, area=area)
-    context.update({"station_rows": station_rows, "stations": _station_summary(station_rows),
+    context.update({"station_rows": _table_rows(station_rows), "stations": _station_summary(station_rows),
                     "map_config": {**map_base(), "focus": [area.latitude, area.longitude],
                                    "stations": station_rows}})
     return render(request, "monitoring/commune.html", context)
@@ -168,11 +205,13 @@ def _indicator_view_data(request, indicator, *, public):
 def _indicator_page(request, indicator, *, public):
     figures, form = _indicator_view_data(request, indicator, public=public)
     ranges = queries.REALTIME_RANGES if indicator.metric_id else queries.OBSERVED_RANGES
+    periods = queries.comparison_periods(indicator)
     context = {
         "indicator": indicator, "form": form, "figures": figures, "public": public,
         "ranges": [(name, RANGE_LABELS[name]) for name in ranges],
         "communes": queries.communes(),
-        "periods": queries.comparison_periods(indicator),
+        "periods": periods,
+        "has_commune_figures": bool(periods),
         "legend": status_legend(),
         "can_export": not public and get_access(request.user).has("monitoring.export"),
         "query_string": request.GET.urlencode(),
@@ -196,7 +235,7 @@ def _indicator_page(request, indicator, *, public):
                                    "status_label": Status(p["status"]).label} for p in reversed(points)]
         context["comparison_rows"] = [{**r, "text": queries.fmt(r["value"], indicator.decimals),
                                        "status_label": Status(r["status"]).label}
-                                      for r in figures["comparison"]["rows"]]
+                                      for r in figures["comparison"]["rows"] if r["value"] is not None]
     return render(request, "monitoring/indicator.html", context, status=200 if figures else 400)
 
 
@@ -224,7 +263,9 @@ def _export_rows(indicator, figures):
     yield [_("Chuỗi theo thời gian"), "", "", "", ""]
     for p in figures["series"]["points"]:
         yield [p["label"], area.code, area.name, p["value"], str(Status(p["status"]).label)]
-    yield [_("So sánh các xã, phường – kỳ %(period)s") % {"period": figures["comparison"]["period_label"]},
+    if not figures["comparison"]["with_values"]:
+        return  # a province-only indicator (or a period without commune figures): no commune section
+    yield [_("So sánh các xã, phường – %(period)s") % {"period": figures["comparison"]["period_phrase"]},
            "", "", "", ""]
     for r in figures["comparison"]["rows"]:
         yield [figures["comparison"]["period_label"], r["code"], r["name"], r["value"], str(Status(r["status"]).label)]
@@ -292,11 +333,11 @@ def sensor_map(request):
     access = get_access(request.user)
     rows = queries.stations(access)
     return render(request, "monitoring/sensor_map.html", {
-        "station_rows": rows, "stations": _station_summary(rows), "legend": status_legend(),
+        "station_rows": _table_rows(rows), "stations": _station_summary(rows), "legend": status_legend(),
         "silent_colour": queries.STATUS_COLOURS["silent"],
         "map_config": {**map_base(), "stations": rows,
                        "historyUrl": reverse("api:station_history", kwargs={"code": "__code__"}),
-                       "labels": {"history": _("Diễn biến 7 ngày qua"), "loading": _("Đang tải…"),
+                       "labels": {"history": _("Diễn biến 7 ngày qua"), "loading": _("Đang tải…"), "at": _("lúc"),
                                   "error": _("Không tải được số liệu."), "noData": _("Chưa có số liệu"),
                                   "warning": _("Ngưỡng cảnh báo"), "critical": _("Ngưỡng nghiêm trọng")}},
     })

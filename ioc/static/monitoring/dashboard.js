@@ -40,13 +40,22 @@
     window.addEventListener("resize", function () { chart.resize(); });
   }
 
-  function markLine(data) {
+  // The thresholds as dashed lines; on the commune ranking the labels would sit on the bars, so they are left
+  // out there (the page says which colour is which under the chart).
+  // `horizontal`: the value axis is x (the commune ranking's bars), so the lines are vertical.
+  function markLine(data, withLabels, horizontal) {
     var lines = [];
     var labels = data.labelsText;
-    if (data.target !== null) { lines.push({ yAxis: data.target, name: labels.target, lineStyle: { color: "#1d4ed8" } }); }
-    if (data.warning !== null) { lines.push({ yAxis: data.warning, name: labels.warning, lineStyle: { color: "#d97706" } }); }
-    if (data.critical !== null) { lines.push({ yAxis: data.critical, name: labels.critical, lineStyle: { color: "#b91c1c" } }); }
-    return { symbol: "none", label: { formatter: "{b}: {c}", position: "insideEndTop" }, lineStyle: { type: "dashed", width: 1.5 }, data: lines };
+    var axis = horizontal ? "xAxis" : "yAxis";
+    function line(value, name, colour) {
+      var item = { name: name, lineStyle: { color: colour } };
+      item[axis] = value;
+      lines.push(item);
+    }
+    if (data.target !== null) { line(data.target, labels.target, "#1d4ed8"); }
+    if (data.warning !== null) { line(data.warning, labels.warning, "#d97706"); }
+    if (data.critical !== null) { line(data.critical, labels.critical, "#b91c1c"); }
+    return { symbol: "none", label: { show: withLabels, formatter: "{b}: {c}", position: "insideEndTop" }, lineStyle: { type: "dashed", width: 1.5 }, data: lines };
   }
 
   function seriesOption(data) {
@@ -58,7 +67,7 @@
       xAxis: { type: "category", data: data.labels },
       yAxis: { type: "value", scale: true, name: data.unit, axisLabel: { formatter: function (v) { return num(v); } } },
       series: [{ name: data.labelsText.value, type: "line", data: data.values, showSymbol: data.values.length < 80,
-        connectNulls: false, areaStyle: { opacity: 0.08 }, markLine: markLine(data) }]
+        connectNulls: false, areaStyle: { opacity: 0.08 }, markLine: markLine(data, true) }]
     };
   }
 
@@ -79,7 +88,7 @@
       yAxis: { type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { width: 160, overflow: "truncate" } },
       series: [{ type: "bar", name: data.labelsText.value, data: rows.map(function (r) {
         return { value: r.value, itemStyle: { color: r.colour } };
-      }), markLine: markLine(data) }]
+      }), markLine: markLine(data, false, true) }]
     };
   }
 

@@ -23,7 +23,30 @@
     return node;
   }
 
-  function drawHistory(config, data) {
+  // The station's latest value of every metric, above its history charts.
+  function latestList(config, station) {
+    var list = element("ul", "list-plain small mon-latest");
+    station.values.forEach(function (v) {
+      var li = element("li");
+      var dot = element("span", "mon-dot mon-dot-" + (v.fresh ? v.status : "silent"));
+      dot.setAttribute("aria-hidden", "true");
+      li.appendChild(dot);
+      li.appendChild(document.createTextNode(" " + v.name + ": "));
+      li.appendChild(element("strong", null, num(v.value)));
+      li.appendChild(document.createTextNode(" " + v.unit));
+      list.appendChild(li);
+    });
+    var head = element("p", "small");
+    head.appendChild(element("span", "mon-badge mon-badge-" + (station.silent ? "silent" : station.status), station.status_label));
+    var time = station.values.length && station.values[0].time ? " " + config.labels.at + " " + station.values[0].time : "";
+    head.appendChild(document.createTextNode(" " + station.kind_label + " · " + station.commune + time));
+    var box = element("div");
+    box.appendChild(head);
+    box.appendChild(list);
+    return box;
+  }
+
+  function drawHistory(config, data, station) {
     var box = document.querySelector("[data-history-charts]");
     var status = document.querySelector("[data-history-status]");
     charts.forEach(function (c) { c.dispose(); });
@@ -31,6 +54,7 @@
     box.textContent = "";
     document.querySelector("[data-history-title]").textContent = data.name;
     status.textContent = config.labels.history;
+    if (station) { box.appendChild(latestList(config, station)); }
     data.series.forEach(function (s) {
       var figure = element("figure", "mon-history-figure");
       figure.appendChild(element("figcaption", "small", s.name + (s.unit ? " (" + s.unit + ")" : "")));
@@ -66,13 +90,20 @@
 
   function openStation(config, code) {
     var status = document.querySelector("[data-history-status]");
+    var station = null;
+    config.stations.forEach(function (s) { if (s.code === code) { station = s; } });
+    document.querySelectorAll("tr[data-station]").forEach(function (row) {
+      row.classList.toggle("mon-row-selected", row.getAttribute("data-station") === code);
+    });
+    var panel = document.querySelector(".mon-history");
+    if (panel && panel.getBoundingClientRect().top < 0) { panel.scrollIntoView({ block: "start" }); }
     status.textContent = config.labels.loading;
     fetch(config.historyUrl.replace("__code__", encodeURIComponent(code)) + "?days=7", {
       credentials: "same-origin", headers: { "Accept": "application/json" }
     }).then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
       return response.json();
-    }).then(function (data) { drawHistory(config, data); })
+    }).then(function (data) { drawHistory(config, data, station); })
       .catch(function () { status.textContent = config.labels.error; });
   }
 

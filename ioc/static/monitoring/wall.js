@@ -79,7 +79,9 @@
     head.appendChild(el("span", "wall-badge wall-badge-" + c.status, c.status_label));
     box.appendChild(head);
     var value = el("div", "wall-card-value");
-    var v = el("span", "wall-value", c.value_text);
+    // Long figures (3.724.488) get a smaller size so they never run out of the card.
+    var long = (c.value_text || "").length;
+    var v = el("span", "wall-value" + (long > 9 ? " wall-value-longer" : long > 6 ? " wall-value-long" : ""), c.value_text);
     v.setAttribute("data-value", "");
     value.appendChild(v);
     value.appendChild(el("span", "wall-unit", c.unit));
