@@ -53,7 +53,7 @@ class EventFilterForm(forms.Form):
             (EventStatus.RESOLVED, EventStatus.RESOLVED.label), ("all", _("Tất cả"))]
 
     status = forms.ChoiceField(label=_("Trạng thái"), choices=TABS, required=False)
-    severity = forms.ChoiceField(label=_("Mức độ"), choices=[("", _("Tất cả")), *Severity.choices], required=False)
+    severity = forms.ChoiceField(label=_("Mức độ nghiêm trọng"), choices=[("", _("Tất cả")), *Severity.choices], required=False)
     category = forms.ChoiceField(label=_("Nhóm sự kiện"), choices=[("", _("Tất cả")), *CapCategory.choices],
                                  required=False)
     unit = forms.ModelChoiceField(label=_("Đơn vị chịu trách nhiệm"), queryset=Unit.objects.none(), required=False,

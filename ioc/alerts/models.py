@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ioc.core.models import Area, Unit
 from ioc.monitoring.models import DataSource, Indicator, Metric, Series, Station
@@ -403,7 +404,7 @@ class AlertEvent(models.Model):
 class NoteKind(models.TextChoices):
     OPENED = "opened", _("Phát sinh")
     ESCALATED = "escalated", _("Nâng mức độ")
-    ACKNOWLEDGED = "acknowledged", _("Tiếp nhận")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("alert", "Tiếp nhận")
     RESOLVED = "resolved", _("Kết thúc")
     NOTE = "note", _("Ghi chú")
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from ioc.core.access import get_access, permission_required
@@ -136,7 +137,7 @@ def _render_event(request, event, forms=None, status=200):
     forms = forms or {}
     action_forms = []
     if EventStatus.ACKNOWLEDGED in targets:
-        action_forms.append(("tiep-nhan", _("Tiếp nhận"), forms.get("tiep-nhan") or AcknowledgeForm()))
+        action_forms.append(("tiep-nhan", pgettext("alert action", "Tiếp nhận"), forms.get("tiep-nhan") or AcknowledgeForm()))
     if EventStatus.RESOLVED in targets:
         action_forms.append(("ket-thuc", _("Kết thúc sự kiện"), forms.get("ket-thuc") or ResolveForm()))
     if may_handle:

@@ -284,7 +284,7 @@ def _export(request, code, fmt):
         "period": figures["comparison"]["period"], "format": fmt})
     header = [_("Kỳ"), _("Mã địa bàn"), _("Địa bàn"),
               _("Giá trị (%(unit)s)") % {"unit": indicator.unit_of_measure} if indicator.unit_of_measure
-              else _("Giá trị"), _("Đánh giá")]
+              else _("Giá trị"), _("Tình trạng")]
     if fmt == "csv":
         out = io.StringIO()
         out.write("\ufeff")  # Excel reads the file as UTF-8 (Vietnamese diacritics)
