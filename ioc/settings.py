@@ -148,8 +148,9 @@ if REDIS_URL:
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(DATA_DIR / "cache")}}
+    # One SQLite file shared by every process of the embedded run (see ioc/lib/sqlite_cache.py).
+    CACHES = {"default": {"BACKEND": "ioc.lib.sqlite_cache.SQLiteCache", "LOCATION": str(DATA_DIR / "cache.sqlite3"),
+                          "OPTIONS": {"MAX_ENTRIES": 200_000}}}
 
 # --- Accounts and security ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
