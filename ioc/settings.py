@@ -133,6 +133,8 @@ else:
 # round-trips a task through the configured storage itself.
 
 MQTT_URL = env_str("MQTT_URL")
+# The ingester's MQTT client id: its persistent session on the broker. Two installations must not share one.
+MQTT_CLIENT_ID = env_str("MQTT_CLIENT_ID", "ioc-ingest-mqtt")
 # Monitoring: raw sensor readings older than this many days are deleted nightly; the rollups stay.
 IOC_READINGS_RETENTION_DAYS = env_int("IOC_READINGS_RETENTION_DAYS", 400)
 IOC_PUSH_MAX_ROWS = env_int("IOC_PUSH_MAX_ROWS", 50000)  # rows per push request

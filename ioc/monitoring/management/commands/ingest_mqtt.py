@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--url", default=None, help="Broker address (default: MQTT_URL).")
-        parser.add_argument("--client-id", default=DEFAULT_CLIENT_ID,
+        parser.add_argument("--client-id", default=settings.MQTT_CLIENT_ID or DEFAULT_CLIENT_ID,
                             help="Fixed client id: the broker keeps this id's session while the ingester is away.")
         parser.add_argument("--topic-root", default=TOPIC_ROOT, help="Readings arrive on <root>/<station code>.")
         parser.add_argument("--batch-size", type=int, default=5000, help="Messages per write, at most.")
