@@ -9,8 +9,12 @@ when missing). The benchmark uses its own metrics and stations (codes starting "
 readings and rollups before measuring, and leaves the 10-million-reading dataset, when built, untouched (its
 tables are then as big as in production, which is the point).
 
+A "wide" case adds batches of one reading for each of 6,000 series (1,000 stations × 6 metrics: what an
+NGSI-LD batch upsert or an MQTT flush looks like), every 5 minutes, so that most batches land in hours, days
+and months that already hold readings; target ≤ 80 ms a batch (5,000 entity updates/s × 6 attributes).
+
 Environment: IOC_BENCH_INGEST_BATCHES (batches of 50,000 per case, default 20), IOC_BENCH_INGEST_NAIVE (rows
-of the naive sample, default 600).
+of the naive sample, default 600), IOC_BENCH_INGEST_WIDE_BATCHES (wide batches, default 24).
 """
 
 import json
@@ -28,6 +32,9 @@ BATCH_ROWS = 50_000
 STATIONS, METRICS_PER_STATION = 50, 4  # 200 series
 TARGET_RATE, TARGET_RATIO = 100_000, 20
 PREFIX = "bench-ingest"
+WIDE_STATIONS, WIDE_METRICS = 1000, 6  # 6,000 series, one reading each per batch
+WIDE_BATCHES = int(os.environ.get("IOC_BENCH_INGEST_WIDE_BATCHES", "24"))
+WIDE_TARGET_MS = 80  # 5,000 NGSI-LD entity updates/s × 6 attributes: 6,000 readings in ≤ 80 ms of storage
 TITLE = "Sensor readings bulk ingest (write_readings, rollups included)"
 
 
@@ -65,6 +72,38 @@ def _fixtures():
     fast = [s.pk for s in series if s.metric_id != metrics[-1].pk]
     naive = [s.pk for s in series if s.metric_id == metrics[-1].pk]
     return fast, naive
+
+
+def _wide_fixtures():
+    """6,000 series (1,000 stations × 6 metrics of the benchmark's own, what one NGSI-LD batch upsert or MQTT
+    flush touches) spread over the communes; their readings and rollups deleted."""
+    from django.db import connection
+
+    from ioc.core.models import Area, Unit
+    from ioc.monitoring.models import AreaRollup, Metric, Series, SeriesRollup, Station
+
+    unit = Unit.objects.get(code="so-nong-nghiep-moi-truong")
+    communes = list(Area.objects.communes().order_by("code"))
+    metrics = [Metric.objects.get_or_create(code=f"{PREFIX}-wide-{n}", defaults={"name": f"Đại lượng rộng {n}"})[0]
+               for n in range(WIDE_METRICS)]
+    Station.objects.bulk_create([
+        Station(code=f"{PREFIX}-wide-{n:04d}", name=f"Trạm thử tải rộng {n}", kind="air_quality",
+                latitude=communes[n % len(communes)].latitude or 21.2,
+                longitude=communes[n % len(communes)].longitude or 106.1, area=communes[n % len(communes)],
+                owner_unit=unit) for n in range(WIDE_STATIONS)], ignore_conflicts=True)
+    stations = list(Station.objects.filter(code__startswith=f"{PREFIX}-wide-").values_list("pk", flat=True))
+    Series.objects.bulk_create([Series(station_id=st, metric=m) for st in stations for m in metrics],
+                               ignore_conflicts=True)
+    ids = sorted(Series.objects.filter(metric__in=metrics).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM monitoring_reading WHERE series_id IN ({marks})", chunk)
+            cursor.execute(f"DELETE FROM monitoring_seriesrollup WHERE series_id IN ({marks})", chunk)
+    AreaRollup.objects.filter(metric__in=metrics).delete()
+    Series.objects.filter(pk__in=ids).update(last_t=None, last_value=None)
+    return ids
 
 
 def _batches(series_ids, cadence, count, start, rng):
@@ -194,6 +233,16 @@ def measure(backend):
     # Corrections: every value of earlier batches changed (late data into existing buckets).
     _measure_case(_batches(fast, 300, max(2, BATCHES // 4), start, rng), figures,
                   f"{db} · corrections of earlier batches (every bucket rebuilt)")
+    # Wide batches: one reading for each of 6,000 series, every 5 minutes.
+    wide = _wide_fixtures()
+    wide_start = start + BATCHES * 250 * 300 + 86400
+    wide_batches = ([(s, wide_start + b * 300 + i % 60, round(rng.uniform(0, 200), 2)) for i, s in enumerate(wide)]
+                    for b in range(WIDE_BATCHES))
+    key = f"{db} · wide batches: one reading for each of 6,000 series, every 5 minutes"
+    _measure_case(wide_batches, figures, key)
+    figures[key]["batch_p50_target_ms"] = WIDE_TARGET_MS
+    _profile([(s, wide_start + WIDE_BATCHES * 300 + 7, 1.0) for s in wide], f"{db} · wide batch", notes)
+    _wide_fixtures()
     # Naive baseline on a smaller sample, its own series (same metric layout and communes).
     per_series = max(1, NAIVE_ROWS // len(naive))
     rows = [(s, start + i * 300, round(rng.uniform(0, 200), 2)) for i in range(per_series) for s in naive]
@@ -217,11 +266,13 @@ def measure(backend):
 
 METHOD = [
     "Each batch is 50,000 (series, t, value) rows given to storage.write_readings in one call: type checks, "
-    "de-duplication, readings after each series' latest one written by plain COPY (PostgreSQL) or executemany "
-    "(SQLite, WITHOUT ROWID tables) with their hours' rollups computed from the batch, the others upserted (COPY "
-    "into a temporary table then INSERT … ON CONFLICT; executemany of INSERT … ON CONFLICT), rebuild of every touched hour/day/month rollup "
-    "per series, per commune and for the province from the stored readings, latest values, signal. The rate "
-    "is rows over the time spent in write_readings (the generation of the rows is not counted).",
+    "de-duplication; for series written in order (after their latest reading) plain COPY (PostgreSQL) or "
+    "executemany (SQLite, WITHOUT ROWID tables) of the readings, and their hour/day/month rollups and those of "
+    "their commune and province grown by the batch's figures; for the others (idempotent re-sends, "
+    "corrections, late data) COPY into a temporary table then INSERT … ON CONFLICT (executemany of INSERT … ON "
+    "CONFLICT on SQLite) and a rebuild of every touched hour/day/month rollup per series, per commune and for "
+    "the province from the stored readings; latest values, signal. The rate is rows over the time spent in "
+    "write_readings (the generation of the rows is not counted).",
     "Naive: for each reading Reading(...).save(), the hour/day/month series rollups read, changed and saved, "
     "the commune and province rollups recomputed from the series rollups with the ORM, Series.save(); all in "
     "one transaction.",

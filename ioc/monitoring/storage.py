@@ -7,10 +7,16 @@
    COPY (PostgreSQL) or executemany (SQLite), the others (late data, corrections) upserted: COPY into a
    temporary table and INSERT … SELECT … ON CONFLICT on PostgreSQL, executemany of INSERT … ON CONFLICT on
    SQLite;
-2. every hour, day and month bucket the batch touched is rebuilt, set-based, from what is stored: hours from the
-   raw readings, days from the hours, months from the days, and the area rollups (each commune, and the
-   province) from the series rollups of the same bucket. Late and corrected readings therefore give the same
-   rollups as a computation from scratch. A batch costs a handful of statements whatever its size;
+2. the rollups follow. A series whose readings in the batch all come after its latest stored one (sensors
+   reporting in order: the usual case, and all of a wide NGSI-LD or MQTT batch of one reading per series) has
+   its hour, day and month rollups grown by the batch's figures (count, sum, min, max, last), set-based from
+   a temporary table, and the rollups of its commune and of the province grown by the deltas of the batch
+   summed per (area, metric, bucket) (`stations` + 1 for each series new to the bucket). For every other
+   series (late data, corrections) each touched hour, day and month is rebuilt from what is stored: hours
+   from the raw readings, days from the hours, months from the days, and the area rollups of those buckets
+   (each commune, and the province) from the series rollups. Late and corrected readings therefore give the
+   same rollups as a computation from scratch. A batch costs a handful of statements whatever its size. On
+   PostgreSQL, writers of one metric take turns (advisory lock) from the area rollups to the commit;
 3. `Series.last_t/last_value`, `Station.last_seen_at` and the source's `last_received_at` are updated and
    `signals.readings_written` is sent, inside the same transaction.
 
@@ -21,6 +27,7 @@ readings, and rebuilding it from what is left would corrupt a rollup that is fin
 
 import math
 import struct
+import weakref
 from array import array
 from datetime import timedelta
 from typing import NamedTuple
@@ -197,6 +204,14 @@ _TEMP_TABLES = {
     "_ioc_series_area": "series_id bigint NOT NULL, area_id bigint NOT NULL, metric_id bigint NOT NULL",
     "_ioc_area_keys": "area_id bigint NOT NULL, metric_id bigint NOT NULL, grain varchar(1) NOT NULL, "
                       "bucket bigint NOT NULL",
+    "_ioc_latest": "series_id bigint NOT NULL, t bigint NOT NULL, value double precision NOT NULL",
+    "_ioc_grown": "series_id bigint NOT NULL, grain varchar(1) NOT NULL, bucket bigint NOT NULL, "
+                  '"count" integer NOT NULL, "sum" double precision NOT NULL, "min" double precision NOT NULL, '
+                  '"max" double precision NOT NULL, last_t bigint NOT NULL, last_value double precision NOT NULL, '
+                  "prev_t bigint NOT NULL",
+    "_ioc_area_deltas": "area_id bigint NOT NULL, metric_id bigint NOT NULL, grain varchar(1) NOT NULL, "
+                        'bucket bigint NOT NULL, "count" integer NOT NULL, "sum" double precision NOT NULL, '
+                        '"min" double precision NOT NULL, "max" double precision NOT NULL, stations integer NOT NULL',
 }
 _TEMP_INDEXES = [
     "CREATE INDEX IF NOT EXISTS _ioc_series_area_series ON _ioc_series_area (series_id)",
@@ -281,25 +296,82 @@ _UPSERT_READINGS_PG = (
     "WHERE monitoring_reading.value IS DISTINCT FROM excluded.value"
 )
 
+# In-order readings: the rollups of the buckets that already held readings grow by the batch's figures. The
+# guard (the stored rollup ends at the series' previous latest reading) makes a rollup that does not match
+# Series.last_t count as not updated: the caller then takes the general path for the whole batch.
+_GROW_SERIES_SQL = """
+UPDATE monitoring_seriesrollup SET "count" = monitoring_seriesrollup."count" + g."count",
+    "sum" = monitoring_seriesrollup."sum" + g."sum", "min" = {least}(monitoring_seriesrollup."min", g."min"),
+    "max" = {greatest}(monitoring_seriesrollup."max", g."max"), last_t = g.last_t, last_value = g.last_value
+FROM _ioc_grown g
+WHERE monitoring_seriesrollup.series_id = g.series_id AND monitoring_seriesrollup.grain = g.grain
+    AND monitoring_seriesrollup.bucket = g.bucket AND monitoring_seriesrollup.last_t = g.prev_t
+"""
+
+# …and the area rollups by the deltas of the batch (the buckets rebuilt from the series rollups excepted).
+_GROW_AREAS_SQL = """
+INSERT INTO monitoring_arearollup (area_id, metric_id, grain, bucket, "count", "sum", "min", "max", stations)
+SELECT d.area_id, d.metric_id, d.grain, d.bucket, d."count", d."sum", d."min", d."max", d.stations
+FROM _ioc_area_deltas d
+WHERE NOT EXISTS (SELECT 1 FROM _ioc_area_keys k WHERE k.area_id = d.area_id AND k.metric_id = d.metric_id
+                  AND k.grain = d.grain AND k.bucket = d.bucket)
+ON CONFLICT (area_id, metric_id, grain, bucket) DO UPDATE SET
+    "count" = monitoring_arearollup."count" + excluded."count", "sum" = monitoring_arearollup."sum" + excluded."sum",
+    "min" = {least}(monitoring_arearollup."min", excluded."min"),
+    "max" = {greatest}(monitoring_arearollup."max", excluded."max"),
+    stations = monitoring_arearollup.stations + excluded.stations
+"""
+
+_SERIES_INFO_SQL = """
+SELECT s.id, s.last_t, s.metric_id, st.area_id, a.level, a.parent_id
+FROM monitoring_series s JOIN monitoring_station st ON st.id = s.station_id
+LEFT JOIN {area} a ON a.id = st.area_id
+WHERE s.id IN (SELECT series_id FROM _ioc_latest)
+ORDER BY s.id{lock}
+"""
+
+_UPDATE_LATEST_SQL = """
+UPDATE monitoring_series SET last_t = l.t, last_value = l.value FROM _ioc_latest l
+WHERE monitoring_series.id = l.series_id AND (monitoring_series.last_t IS NULL OR monitoring_series.last_t <= l.t)
+"""
+
+_STATIONS_SEEN_SQL = """
+UPDATE monitoring_station SET last_seen_at = %s
+WHERE id IN (SELECT s.station_id FROM monitoring_series s JOIN _ioc_latest l ON l.series_id = s.id)
+"""
+
+
+class _Stale(Exception):
+    """Series.last_t is behind the stored readings: no shortcut for this batch."""
+
 
 _READING_ROW = struct.Struct(">hiqiqid")  # binary COPY: 3 fields (series_id int8, t int8, value float8)
 _ROLLUP_ROW = struct.Struct(">h" + "iq" + "i1s" + "iq" + "ii" + "id" * 3 + "iq" + "id")  # _ROLLUP_COLUMNS
 _ROLLUP_COLUMNS = 'series_id, grain, bucket, "count", "sum", "min", "max", last_t, last_value'
+_GROWN_ROW = struct.Struct(_ROLLUP_ROW.format + "iq")  # _ROLLUP_COLUMNS, prev_t
+_GRAIN_BYTES = {"h": b"h", "d": b"d", "m": b"m"}
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
 _COPY_TRAILER = struct.pack(">h", -1)
+
+
+_TEMP_READY = weakref.WeakSet()  # PostgreSQL connections whose temporary tables were committed
 
 
 class _Writer:
     """Vendor-specific plumbing: the temporary tables and how rows reach the database."""
 
-    def __init__(self, cursor):
+    def __init__(self, cursor, *, outermost):
         self.cursor = cursor  # Django's cursor wrapper
         self.raw = cursor.cursor  # the driver's cursor (executemany / COPY without per-row overhead)
         self.postgresql = connection.vendor == "postgresql"
         if self.postgresql:
+            raw_connection = connection.connection
+            if outermost and raw_connection in _TEMP_READY:
+                return  # created by a committed transaction, and emptied at every commit and rollback since
             for name, columns in _TEMP_TABLES.items():
                 cursor.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {name} ({columns}) ON COMMIT DELETE ROWS")
             cursor.execute("TRUNCATE " + ", ".join(_TEMP_TABLES))
+            transaction.on_commit(lambda: _TEMP_READY.add(raw_connection))
         else:
             for name, columns in _TEMP_TABLES.items():
                 if name != "_ioc_readings_in":
@@ -308,17 +380,12 @@ class _Writer:
         for sql in _TEMP_INDEXES:
             cursor.execute(sql)
 
-    def latest_times(self, series_ids):
-        """{series_id: last_t} of the given series, locked against concurrent writers (PostgreSQL; SQLite
-        serializes writers already)."""
-        found = {}
-        lock = " FOR UPDATE" if self.postgresql else ""
-        for chunk in _chunks(sorted(series_ids)):
-            marks = ", ".join(["%s"] * len(chunk))
-            self.cursor.execute(f"SELECT id, last_t FROM monitoring_series WHERE id IN ({marks}) "
-                                f"ORDER BY id{lock}", chunk)
-            found.update(self.cursor.fetchall())
-        return found
+    def series_info(self):
+        """{series_id: (last_t, metric_id, area_id, area level, area parent)} of the series in _ioc_latest,
+        locked against concurrent writers (PostgreSQL; SQLite serializes writers already)."""
+        lock = " FOR UPDATE OF s" if self.postgresql else ""
+        self.cursor.execute(_SERIES_INFO_SQL.format(area=Area._meta.db_table, lock=lock))
+        return {row[0]: row[1:] for row in self.cursor.fetchall()}
 
     def fill(self, table, columns, types, rows):
         if self.postgresql:
@@ -330,25 +397,62 @@ class _Writer:
             marks = ", ".join("?" * len(columns))
             self.raw.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
-    def insert_new(self, readings, hour_rollups):
-        """Plain inserts of readings after their series' latest one and of the rollups of hours that had no
-        reading before (IntegrityError if either existed after all)."""
+    def fill_readings(self, table, readings):
+        """(series_id, t, value) rows into a table with these three columns."""
         if self.postgresql:
             pack = _READING_ROW.pack
             payload = b"".join([pack(3, 8, s, 8, t, 8, v) for s, t, v in readings])
-            with self.raw.copy("COPY monitoring_reading (series_id, t, value) FROM STDIN (FORMAT BINARY)") as copy:
+            with self.raw.copy(f"COPY {table} (series_id, t, value) FROM STDIN (FORMAT BINARY)") as copy:
                 copy.write(_COPY_HEADER + payload + _COPY_TRAILER)
-            if hour_rollups:
-                pack = _ROLLUP_ROW.pack
-                payload = b"".join([pack(9, 8, s, 1, b"h", 8, h, 4, n, 8, total, 8, low, 8, high, 8, lt, 8, lv)
-                                    for s, h, n, total, low, high, lt, lv in hour_rollups])
+        else:
+            self.raw.executemany(f"INSERT INTO {table} (series_id, t, value) VALUES (?, ?, ?)", readings)
+
+    def insert_new(self, readings, rollups):
+        """Plain inserts of readings after their series' latest one and of the rollups of buckets that had no
+        reading before (IntegrityError if either existed after all)."""
+        self.fill_readings("monitoring_reading", readings)
+        if self.postgresql:
+            if rollups:
+                pack, grains = _ROLLUP_ROW.pack, _GRAIN_BYTES
+                payload = b"".join([pack(9, 8, s, 1, grains[g], 8, b, 4, n, 8, total, 8, low, 8, high, 8, lt, 8, lv)
+                                    for s, g, b, n, total, low, high, lt, lv in rollups])
                 with self.raw.copy(f"COPY monitoring_seriesrollup ({_ROLLUP_COLUMNS}) FROM STDIN (FORMAT BINARY)"
                                    ) as copy:
                     copy.write(_COPY_HEADER + payload + _COPY_TRAILER)
         else:
-            self.raw.executemany("INSERT INTO monitoring_reading (series_id, t, value) VALUES (?, ?, ?)", readings)
             self.raw.executemany(f"INSERT INTO monitoring_seriesrollup ({_ROLLUP_COLUMNS}) "
-                                 "VALUES (?, 'h', ?, ?, ?, ?, ?, ?, ?)", hour_rollups)
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rollups)
+
+    def grow_series(self, grown):
+        """Add the batch's figures to the rollups of buckets that held readings already; _Stale unless every
+        one of them ended at the series' previous latest reading."""
+        if not grown:
+            return
+        if self.postgresql:
+            pack, grains = _GROWN_ROW.pack, _GRAIN_BYTES
+            payload = b"".join([pack(10, 8, s, 1, grains[g], 8, b, 4, n, 8, total, 8, low, 8, high, 8, lt, 8, lv,
+                                     8, p) for s, g, b, n, total, low, high, lt, lv, p in grown])
+            with self.raw.copy(f"COPY _ioc_grown ({_ROLLUP_COLUMNS}, prev_t) FROM STDIN (FORMAT BINARY)") as copy:
+                copy.write(_COPY_HEADER + payload + _COPY_TRAILER)
+        else:
+            self.raw.executemany(f"INSERT INTO _ioc_grown ({_ROLLUP_COLUMNS}, prev_t) "
+                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", grown)
+        self.cursor.execute(_GROW_SERIES_SQL.format(**self.functions))
+        if self.cursor.rowcount != len(grown):
+            raise _Stale
+
+    def grow_areas(self, deltas):
+        if not deltas:
+            return
+        self.fill("_ioc_area_deltas", ("area_id", "metric_id", "grain", "bucket", '"count"', '"sum"', '"min"',
+                                       '"max"', "stations"),
+                  ("int8", "int8", "text", "int8", "int4", "float8", "float8", "float8", "int4"), deltas)
+        self.cursor.execute(_GROW_AREAS_SQL.format(**self.functions))
+
+    @property
+    def functions(self):
+        return {"least": "LEAST", "greatest": "GREATEST"} if self.postgresql else {"least": "MIN",
+                                                                                   "greatest": "MAX"}
 
     def upsert_readings(self, readings):
         """Insert or correct readings; returns the number of rows inserted or changed."""
@@ -361,14 +465,17 @@ class _Writer:
 
 
 def write_readings(rows, *, batch=None):
-    """Store readings `(series_id, t epoch seconds, value)`: upsert, rebuild the touched rollups, update the
+    """Store readings `(series_id, t epoch seconds, value)`: upsert, update the touched rollups, update the
     latest values, send `readings_written`. Raises ValueError (Vietnamese) on malformed rows or unknown series.
 
-    Readings after their series' latest one (the usual case: sensors report in order) are plain inserts, and
-    the hours holding only such readings get their rollups straight from the batch; everything else (late
-    data, corrections) is upserted and its hours rebuilt from the stored readings. Both rely on
-    Series.last_t being the latest stored reading, which holds as long as readings are written here only; if
-    a plain insert meets an existing row all the same, the whole batch takes the general path."""
+    A series whose readings in the batch all come after its latest stored one (the usual case: sensors report
+    in order) gets plain inserts, and its hour, day and month rollups and those of its areas grow by the
+    batch's figures (count, sum, min, max, last; a bucket new to the series adds one to the area's
+    `stations`). Every other series (late data, corrections) is upserted and its touched buckets rebuilt
+    from the stored readings, and the area rollups of those buckets from the series rollups. The shortcut
+    relies on Series.last_t being the latest stored reading, which holds as long as readings are written here
+    only; if a plain insert meets an existing row or a rollup does not end at Series.last_t all the same, the
+    whole batch takes the general path."""
     received, series_ids, times, values = _columns(rows)
     cutoff = readings_cutoff()
     if cutoff is not None and times and min(times) < cutoff:
@@ -378,30 +485,34 @@ def write_readings(rows, *, batch=None):
         values = array("d", [values[i] for i in kept])
     if not times:
         return WriteResult(received, 0)
-    distinct_series = set(series_ids)
+    latest = {s: (t, v) for s, t, v in zip(series_ids, times, values)}  # rows are sorted: the last t wins
+    distinct_series = set(latest)
 
+    outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        writer = _Writer(cursor)
-        previous = writer.latest_times(distinct_series)
-        if unknown := distinct_series - previous.keys():
+        writer = _Writer(cursor, outermost=outermost)
+        writer.fill_readings("_ioc_latest", [(s, t, v) for s, (t, v) in latest.items()])
+        info = writer.series_info()
+        if unknown := distinct_series - info.keys():
             raise ValueError(f"Không có chuỗi số liệu mã {', '.join(map(str, sorted(unknown)[:10]))}.")
-        plan = _Plan(series_ids, times, values, previous)
+        plan = _Plan(series_ids, times, values, info)
         written = 0
         if plan.new_readings:
             try:
                 with transaction.atomic():
-                    writer.insert_new(plan.new_readings, plan.new_hour_rollups)
+                    writer.insert_new(plan.new_readings, plan.new_rollups)
+                    writer.grow_series(plan.grown_rollups)
                 written = len(plan.new_readings)
-            except (IntegrityError, connection.Database.IntegrityError):
+            except (IntegrityError, connection.Database.IntegrityError, _Stale):
                 # Series.last_t was behind the stored readings: no shortcut for this batch.
-                plan = _Plan(series_ids, times, values, {})
+                plan = _Plan(series_ids, times, values, info, shortcut=False)
         if plan.other_readings:
             written += writer.upsert_readings(plan.other_readings)
         if written:
-            _rebuild_rollups(writer, plan)
-            _update_latest(cursor, series_ids, times, values)
+            _update_areas(writer, plan)
+            cursor.execute(_UPDATE_LATEST_SQL)
         now = timezone.now()
-        Station.objects.filter(series__pk__in=distinct_series).update(last_seen_at=now)
+        cursor.execute(_STATIONS_SEEN_SQL, [connection.ops.adapt_datetimefield_value(now)])
         if batch is not None and batch.source_id:
             DataSource.objects.filter(pk=batch.source_id).update(last_received_at=now)
         if written:
@@ -410,83 +521,188 @@ def write_readings(rows, *, batch=None):
     return WriteResult(received, written)
 
 
-class _Plan:
-    """How one batch is written: which readings are plain inserts (after the series' latest reading) and
-    which are upserts; which hours get their rollups from the batch itself and which are rebuilt."""
-
-    def __init__(self, series_ids, times, values, previous):
-        first = dict(zip(reversed(series_ids), reversed(times)))  # each series' earliest time in the batch
-        if previous and all(previous[s] is None or t > previous[s] for s, t in first.items()):
-            self.new_readings = list(zip(series_ids, times, values))
-            self.other_readings = []
-        else:
-            last = [previous.get(s) for s in series_ids]
-            new_rows = [i for i, (t, p) in enumerate(zip(times, last)) if p is None or t > p] if previous else []
-            is_new = bytearray(len(times))
-            for i in new_rows:
-                is_new[i] = 1
-            self.new_readings = [(series_ids[i], times[i], values[i]) for i in new_rows]
-            self.other_readings = [(s, t, v) for s, t, v, n in zip(series_ids, times, values, is_new) if not n]
-        # Hour groups: rows are sorted by (series, t), so each (series, hour) is a contiguous run.
-        hours = [t - t % HOUR for t in times]
-        count = len(times)
-        starts = [0] + [i for i in range(1, count) if hours[i] != hours[i - 1] or series_ids[i] != series_ids[i - 1]]
-        ends = starts[1:] + [count]
-        self.new_hour_rollups, self.rebuilt_hours = [], []
-        for i, j in zip(starts, ends):
-            s, h = series_ids[i], hours[i]
-            p = previous[s] if previous else h
-            if p is None or h > p:  # no reading of this hour was stored before
-                chunk = values[i:j]
-                self.new_hour_rollups.append((s, h, j - i, math.fsum(chunk), min(chunk), max(chunk),
-                                              times[j - 1], values[j - 1]))
+def _places(info):
+    """{series_id: (metric_id, [area ids])}: each series in its commune and in the province (the current
+    province that is the commune's parent; for a station without a commune, the province when there is only
+    one), as `_area_mapping` places them."""
+    provinces = set(Area.objects.filter(level=AreaLevel.PROVINCE, is_current=True).values_list("pk", flat=True))
+    default_province = [next(iter(provinces))] if len(provinces) == 1 else []
+    province_level = str(AreaLevel.PROVINCE)
+    by_area = {None: tuple(default_province)}  # area_id: the areas of a series whose station is there
+    places = {}
+    for series_id, (_, metric_id, area_id, level, parent_id) in info.items():
+        areas = by_area.get(area_id)
+        if areas is None:
+            if level == province_level:
+                areas = (area_id,)
+            elif parent_id in provinces:
+                areas = (area_id, parent_id)
             else:
-                self.rebuilt_hours.append((s, h))
-        self.touched_hours = [(series_ids[i], hours[i]) for i in starts]
-        self.series_ids = set(series_ids)
+                areas = (area_id,)
+            by_area[area_id] = areas
+        places[series_id] = (metric_id, areas)
+    return places
+
+
+class _Plan:
+    """How one batch is written. A series whose readings all come after its latest stored one is
+    "in order": plain inserts, and for each (grain, bucket) it touches, a rollup that is new (`new_rollups`)
+    or one that grows (`grown_rollups`, when the bucket held the series' latest reading). The other series'
+    readings are upserted (`other_readings`) and their touched buckets rebuilt (`keys()`)."""
+
+    def __init__(self, series_ids, times, values, info, *, shortcut=True):
+        count = len(times)
+        starts = [0] + [i for i in range(1, count) if series_ids[i] != series_ids[i - 1]]
+        ends = starts[1:] + [count]
+        self.new_readings, self.other_readings = [], []
+        self.new_rollups, self.grown_rollups = [], []
+        self.grown = []  # (series_id, grain, bucket, n, sum, min, max, bucket new to the series) for the areas
+        self.rebuilt_series, self.touched_hours = set(), []
+        self.info = info
+        if shortcut and len(starts) == count and self._one_reading_each(series_ids, times, values, info):
+            return
+        new_readings, new_rollups, grown_rollups, grown = (self.new_readings, self.new_rollups,
+                                                           self.grown_rollups, self.grown)
+        for i, j in zip(starts, ends):
+            s = series_ids[i]
+            p = info[s][0]
+            if not shortcut or (p is not None and times[i] <= p):
+                self.rebuilt_series.add(s)
+                rows = list(zip(series_ids[i:j], times[i:j], values[i:j]))
+                self.other_readings += rows
+                hours = sorted({t - t % HOUR for t in times[i:j]})
+                self.touched_hours += [(s, h) for h in hours]
+                continue
+            if j - i == 1:  # the wide batches: one reading per series
+                t, v = times[i], values[i]
+                new_readings.append((s, t, v))
+                h = t - t % HOUR
+                d = h - (h + VN_OFFSET) % DAY
+                groups = (("h", h, 1, v, v, v, t, v), ("d", d, 1, v, v, v, t, v),
+                          ("m", _month_of_day(d)[0], 1, v, v, v, t, v))
+            else:
+                new_readings += zip(series_ids[i:j], times[i:j], values[i:j])
+                groups = _groups(times, values, i, j)
+            for grain, bucket, n, total, low, high, last_t, last_value in groups:
+                row = (s, grain, bucket, n, total, low, high, last_t, last_value)
+                is_new = p is None or p < bucket
+                if is_new:
+                    new_rollups.append(row)
+                else:
+                    grown_rollups.append(row + (p,))
+                grown.append((s, grain, bucket, n, total, low, high, int(is_new)))
+
+    def _one_reading_each(self, series_ids, times, values, info):
+        """The wide batches (one reading per series), all in order: the same plan, list by list. False (and
+        nothing planned) when one series is not in order."""
+        previous = [info[s][0] for s in series_ids]
+        if not all(p is None or t > p for t, p in zip(times, previous)):
+            return False
+        self.new_readings = list(zip(series_ids, times, values))
+        hours = [t - t % HOUR for t in times]
+        days = [h - (h + VN_OFFSET) % DAY for h in hours]
+        months = [_month_of_day(d)[0] for d in days]
+        for grain, buckets in (("h", hours), ("d", days), ("m", months)):
+            for s, bucket, t, v, p in zip(series_ids, buckets, times, values, previous):
+                is_new = p is None or p < bucket
+                if is_new:
+                    self.new_rollups.append((s, grain, bucket, 1, v, v, v, t, v))
+                else:
+                    self.grown_rollups.append((s, grain, bucket, 1, v, v, v, t, v, p))
+                self.grown.append((s, grain, bucket, 1, v, v, v, int(is_new)))
+        return True
 
     def keys(self):
-        """(series_id, grain, bucket, bucket_end) to rebuild: the hours not written from the batch, and every
-        day and month touched."""
+        """(series_id, grain, bucket, bucket_end) to rebuild: every hour, day and month touched by a series
+        that is not written in order."""
         days = {(s, h - (h + VN_OFFSET) % DAY) for s, h in self.touched_hours}
         months = {(s, _month_of_day(d)) for s, d in days}
-        keys = [(s, "h", h, h + HOUR) for s, h in self.rebuilt_hours]
+        keys = [(s, "h", h, h + HOUR) for s, h in self.touched_hours]
         keys += [(s, "d", d, d + DAY) for s, d in days]
         keys += [(s, "m", start, end) for s, (start, end) in months]
         return keys
 
 
-def _rebuild_rollups(writer, plan):
-    writer.fill("_ioc_keys", ("series_id", "grain", "bucket", "bucket_end"), ("int8", "text", "int8", "int8"),
-                plan.keys())
-    mapping = _area_mapping(plan.series_ids)
-    writer.fill("_ioc_series_area", ("series_id", "area_id", "metric_id"), ("int8", "int8", "int8"), mapping)
+def _groups(times, values, i, j):
+    """(grain, bucket, count, sum, min, max, last_t, last_value) of rows i..j of one series (sorted by t):
+    hours from the readings, days from the hours, months from the days."""
+    hours = []
+    start = i
+    for k in range(i + 1, j + 1):
+        if k == j or times[k] - times[k] % HOUR != times[start] - times[start] % HOUR:
+            chunk = values[start:k]
+            hours.append((times[start] - times[start] % HOUR, k - start, math.fsum(chunk), min(chunk), max(chunk),
+                          times[k - 1], values[k - 1]))
+            start = k
+    days = _merge(hours, lambda h: h - (h + VN_OFFSET) % DAY)
+    months = _merge(days, lambda d: _month_of_day(d)[0])
+    return ([("h",) + g for g in hours] + [("d",) + g for g in days] + [("m",) + g for g in months])
+
+
+def _merge(groups, coarser):
+    """Groups (bucket, count, sum, min, max, last_t, last_value), in time order, merged into coarser buckets."""
+    merged = []
+    for bucket, n, total, low, high, last_t, last_value in groups:
+        bucket = coarser(bucket)
+        if merged and merged[-1][0] == bucket:
+            _, n0, total0, low0, high0, _, _ = merged[-1]
+            merged[-1] = (bucket, n0 + n, total0 + total, min(low0, low), max(high0, high), last_t, last_value)
+        else:
+            merged.append((bucket, n, total, low, high, last_t, last_value))
+    return merged
+
+
+def _update_areas(writer, plan):
+    """Rebuild the rollups of the series not written in order and the area rollups of their buckets, then
+    grow the other area rollups by the deltas of the series written in order."""
     cursor = writer.cursor
-    for grain in ("h", "d", "m"):
-        if grain != "h" or plan.rebuilt_hours:
+    places = _places(plan.info)
+    metric_ids = {metric_id for metric_id, _ in places.values()}
+    if plan.rebuilt_series:
+        writer.fill("_ioc_keys", ("series_id", "grain", "bucket", "bucket_end"), ("int8", "text", "int8", "int8"),
+                    plan.keys())
+        for grain in ("h", "d", "m"):
             cursor.execute(_SERIES_ROLLUP_SQL[(grain, writer.postgresql)])
-    # The area rollups of every touched bucket, hours written from the batch included.
-    writer.fill("_ioc_keys", ("series_id", "grain", "bucket", "bucket_end"), ("int8", "text", "int8", "int8"),
-                [(s, "h", h, h + HOUR) for s, h, *_ in plan.new_hour_rollups])
     if writer.postgresql:
         # An area rollup sums series that concurrent writers may be changing: one writer per metric at a time
-        # from here to the commit, so that each rebuild sees the series rollups the others committed (series
-        # rows are locked first, metrics after, both in order: no deadlock).
-        for metric_id in sorted({metric_id for _, _, metric_id in mapping}):
+        # from here to the commit, so that each rebuild sees the series rollups the others committed and no
+        # delta is added to a rollup that a rebuild then overwrites (series rows are locked first, metrics
+        # after, both in order: no deadlock).
+        for metric_id in sorted(metric_ids):
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AREA_LOCK, metric_id])
-    cursor.execute(_AREA_KEYS_SQL)
-    cursor.execute(_AREAS_SQL)  # (a LATERAL form measured slower on PostgreSQL: 440 ms against 75 ms)
-
-
-def _update_latest(cursor, series_ids, times, values):
-    """Series.last_t/last_value when the batch holds a reading at least as recent (a correction of the latest
-    reading counts): one UPDATE … FROM (VALUES …) per 300 series."""
-    latest = {s: (t, v) for s, t, v in zip(series_ids, times, values)}  # rows are sorted: the last t wins
-    for chunk in _chunks(latest.items(), 300):
-        rows = ", ".join(["(%s, %s, %s)"] * len(chunk))
-        params = [x for s, (t, v) in chunk for x in (s, t, v)]
-        cursor.execute(
-            f"WITH latest (id, t, value) AS (VALUES {rows}) "
-            "UPDATE monitoring_series SET last_t = latest.t, last_value = latest.value FROM latest "
-            "WHERE monitoring_series.id = latest.id AND (monitoring_series.last_t IS NULL "
-            "OR monitoring_series.last_t <= latest.t)", params)
+    if plan.rebuilt_series:
+        mapping = _area_mapping(plan.rebuilt_series)
+        writer.fill("_ioc_series_area", ("series_id", "area_id", "metric_id"), ("int8", "int8", "int8"), mapping)
+        cursor.execute(_AREA_KEYS_SQL)
+        cursor.execute(_AREAS_SQL)  # (a LATERAL form measured slower on PostgreSQL: 440 ms against 75 ms)
+    if plan.grown:
+        # Summed per (areas of the station, metric, grain, bucket) first: the series of one commune share them.
+        sums = {}
+        for s, grain, bucket, n, total, low, high, is_new in plan.grown:
+            metric_id, areas = places[s]
+            key = (areas, metric_id, grain, bucket)
+            row = sums.get(key)
+            if row is None:
+                sums[key] = [n, total, low, high, is_new]
+            else:
+                row[0] += n
+                row[1] += total
+                if low < row[2]:
+                    row[2] = low
+                if high > row[3]:
+                    row[3] = high
+                row[4] += is_new
+        deltas = {}
+        for (areas, metric_id, grain, bucket), (n, total, low, high, stations) in sums.items():
+            for area_id in areas:
+                key = (area_id, metric_id, grain, bucket)
+                row = deltas.get(key)
+                if row is None:
+                    deltas[key] = [n, total, low, high, stations]
+                else:
+                    row[0] += n
+                    row[1] += total
+                    row[2] = min(row[2], low)
+                    row[3] = max(row[3], high)
+                    row[4] += stations
+        writer.grow_areas([key + tuple(row) for key, row in deltas.items()])

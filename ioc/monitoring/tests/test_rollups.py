@@ -138,3 +138,63 @@ def test_province_and_commune_rollups(network, settings):
         (network["province"].pk, pm25): (4, 95.0, 5.0, 60.0, 3),
         (network["province"].pk, s4_level.metric_id): (1, 2.5, 2.5, 2.5, 1),  # a station without a commune
     }
+
+
+@pytest.fixture
+def wide_network(network):
+    """The network plus 60 stations × 3 metrics (one station in six without a commune): 187 series."""
+    commune, other = network["communes"]
+    unit = network["series"][0].station.owner_unit
+    metrics = list(Metric.objects.all()) + [Metric.objects.create(code="temperature", name="Nhiệt độ")]
+    for n in range(60):
+        area = None if n % 6 == 5 else (commune if n % 2 else other)
+        station = Station.objects.create(code=f"w{n}", name=f"Trạm {n}", kind="air_quality", latitude=21.2,
+                                         longitude=106.1, area=area, owner_unit=unit)
+        network["series"] += [Series.objects.create(station=station, metric=m) for m in metrics]
+    return network
+
+
+def test_wide_in_order_batches_across_hour_day_and_month_boundaries(wide_network, settings):
+    """One reading per series and batch, batches every 5 minutes from 31/01 22:40 to 01/02 01:10 in Vietnam
+    (an hour, a day and a month boundary; a new series joining half way), then late data, corrections and
+    in-order readings in one batch, then a Series.last_t left behind the stored readings."""
+    settings.IOC_READINGS_RETENTION_DAYS = 0
+    network = wide_network
+    rng = random.Random(7)
+    series_ids = [s.pk for s in network["series"]]
+    start = vn(2025, 1, 31, 22, 40)
+    for step in range(31):
+        t = start + step * 300
+        present = series_ids if step >= 15 else series_ids[:-20]  # 20 series start after the month boundary
+        rows = [(s, t + rng.randrange(0, 60), round(rng.uniform(-50, 300), 3)) for s in present
+                if rng.random() < 0.9]
+        result = storage.write_readings(rows)
+        assert result == (len(rows), len(rows))
+        if step in (2, 3, 15, 16, 30):
+            assert_rollups_match(network)
+    latest = dict(Series.objects.values_list("pk", "last_t"))
+    assert latest == {s: t for s, t in Reading.objects.values_list("series_id", "t").order_by("t")}
+    # Late data and corrections for some series, in-order readings for the others, in the same batch.
+    stored = list(Reading.objects.values_list("series_id", "t", "value"))
+    late = [(s, t - 7, 1.0) for s, t, _ in rng.sample(stored, 40)]
+    corrected = [(s, t, v + 500) for s, t, v in rng.sample(stored, 40)]
+    touched = {s for s, _, _ in late + corrected}
+    fresh = [(s, start + 31 * 300 + 30, round(rng.uniform(0, 100), 3)) for s in series_ids if s not in touched]
+    storage.write_readings(late + corrected + fresh)
+    assert_rollups_match(network)
+    # Series.last_t behind what is stored (written outside write_readings): the general path all the same.
+    behind = series_ids[:5]
+    Series.objects.filter(pk__in=behind).update(last_t=start)
+    storage.write_readings([(s, start + 32 * 300, 42.0) for s in series_ids])
+    assert_rollups_match(network)
+    assert set(Series.objects.filter(pk__in=behind).values_list("last_t", flat=True)) == {start + 32 * 300}
+    # …and behind inside an hour that holds later readings: the reading is late after all.
+    hour = vn(2025, 2, 1, 0)
+    rows = []
+    for s in behind:
+        times = sorted(Reading.objects.filter(series_id=s, t__gte=hour, t__lt=hour + 3600)
+                       .values_list("t", flat=True))
+        Series.objects.filter(pk=s).update(last_t=times[1])
+        rows.append((s, times[1] + 1, -99.0))
+    assert storage.write_readings(rows) == (5, 5)
+    assert_rollups_match(network)
