@@ -216,7 +216,8 @@ def measure(backend):
     if fast < TARGET:
         notes.append(f"{vendor}: below the target; storage.write_readings takes "
                      f"{in_storage / total:.0%} of each request (one reading for each of "
-                     f"{ENTITIES * len(ATTRIBUTES):,} series per batch: every touched rollup bucket is rebuilt).")
+                     f"{ENTITIES * len(ATTRIBUTES):,} series per batch: hour, day and month rollups of every series and the commune and province rollups "
+                     f"are updated for each).")
     return {"figures": figures, "notes": notes}
 
 
