@@ -321,15 +321,17 @@ def map_entry(filters):
     language = get_language() or ""
     key = _map_key(filters, language)
     version = data_version()
-    entry = _local_map_get(key)
-    if entry is None or entry.version != version:
+    entry, checked = _local_map_get(key)
+    # The shared copy (megabytes) is read again only when the data changed since this process last looked, or
+    # every few seconds while a rebuild is pending, not on every request.
+    if entry is None or (entry.version != version and checked != (version, int(time.monotonic() // 5))):
         entry = cache.get(key) or entry
     if entry is None:
         entry = build_map_entry(filters, version)
     elif entry.version != version and cache.add(f"{key}:rebuilding", 1, MAP_REBUILD_SECONDS):
         tasks.rebuild_map(filters.as_dict(), language)
         entry = cache.get(key) or entry  # already rebuilt when tasks run at once (tests, no worker)
-    _local_map_put(key, entry)
+    _local_map_put(key, entry, (version, int(time.monotonic() // 5)))
     return entry
 
 
@@ -340,13 +342,14 @@ def map_payload(filters, *, compressed=False):
 
 
 def _local_map_get(key):
+    """(entry, (data version, 5-second slot) when the shared cache was last read) kept in this process."""
     hit = _local.get(key)
-    return hit[1] if hit is not None else None
+    return (hit[1], hit[0]) if hit is not None else (None, None)
 
 
-def _local_map_put(key, entry):
+def _local_map_put(key, entry, checked):
     with _local_lock:
-        _local[key] = (0, entry)
+        _local[key] = (checked, entry)
         _local.move_to_end(key)
         while len(_local) > LOCAL_ENTRIES:
             _local.popitem(last=False)

@@ -193,3 +193,19 @@ def test_payload_built_straight_from_the_queryset(reports):
 
 def test_map_data_url_is_named():
     assert reverse("feedback:map_data") == URL
+
+
+def test_a_pending_rebuild_does_not_reread_the_shared_copy_on_every_visit(client, reports, make_report,
+                                                                          monkeypatch):
+    from .. import tasks
+
+    get(client)
+    monkeypatch.setattr(tasks, "rebuild_map", lambda filters, language: None)  # no worker picks it up
+    make_report("rubbish")
+    reads = []
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key, *a, **kw: (reads.append(key), real_get(key, *a, **kw))[1])
+    for _ in range(5):
+        get(client)
+    map_reads = [key for key in reads if key.startswith("feedback:map:") and not key.endswith(":rebuilding")]
+    assert len(map_reads) <= 2  # once after the change (and at most once more if a 5-second slot turned)
