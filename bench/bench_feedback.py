@@ -21,26 +21,15 @@ import sys
 import time
 from pathlib import Path
 
+from bench.common import PG_SERVER, data_root, postgres_answers
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_REPORTS = int(os.environ.get("IOC_BENCH_REPORTS", "1000000"))
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "ioc_bench"
 TITLE = "Citizen feedback with 1,000,000 reports: Open311, unit inbox, public map, intake"
 ROUTE_WAIT_SECONDS, ROUTE_WAIT_TRIES = 300, 12
 
 
-def data_root():
-    return Path(os.environ.get("IOC_DATA_DIR") or ROOT / "var").resolve()
-
-
-def postgres_answers():
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3):
-            return True
-    except Exception:
-        return False
 
 
 def worker_env(backend):

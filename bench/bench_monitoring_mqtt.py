@@ -22,20 +22,18 @@ import time
 import uuid
 from pathlib import Path
 
+from bench.common import data_root, fresh_postgres, postgres_answers, scratch_worker_env
+
 ROOT = Path(__file__).resolve().parent.parent
 BROKER = os.environ.get("IOC_BENCH_MQTT_URL", "mqtt://127.0.0.1:1883")
 MESSAGES = int(os.environ.get("IOC_BENCH_MQTT_MESSAGES", "200000"))
 NAIVE_MESSAGES = int(os.environ.get("IOC_BENCH_MQTT_NAIVE", "2000"))
 STATIONS = 100
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "ioc_bench_mqtt"
 TITLE = "MQTT sensor ingestion through Mosquitto into storage"
 TARGET = 10_000
 NEXT_T = int(time.time()) - 6 * 3600
 
-
-def data_root():
-    return Path(os.environ.get("IOC_DATA_DIR") or ROOT / "var").resolve()
 
 
 def broker_answers():
@@ -49,37 +47,7 @@ def broker_answers():
         return False
 
 
-def postgres_answers():
-    try:
-        import psycopg
 
-        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3):
-            return True
-    except Exception:
-        return False
-
-
-def fresh_postgres():
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-
-
-def worker_env(backend):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "IOC_TESTING", "MQTT_URL")}
-    env["DJANGO_SETTINGS_MODULE"] = "ioc.settings"
-    env["PYTHONPATH"] = str(ROOT)
-    directory = data_root() / ("bench-mqtt-pg" if backend == "postgresql" else "bench-mqtt")
-    directory.mkdir(parents=True, exist_ok=True)
-    env["IOC_DATA_DIR"] = str(directory)
-    if backend == "postgresql":
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    else:
-        for name in ("ioc.sqlite3", "ioc.sqlite3-wal", "ioc.sqlite3-shm"):
-            (directory / name).unlink(missing_ok=True)
-    return env
 
 
 def main():
@@ -98,11 +66,11 @@ def main():
     for backend in backends:
         print(f"-- {backend}")
         if backend == "postgresql":
-            fresh_postgres()
+            fresh_postgres(PG_DATABASE)
         out = data_root() / f"bench-mqtt-{backend}.json"
         out.unlink(missing_ok=True)
         completed = subprocess.run([sys.executable, "-m", "bench.bench_monitoring_mqtt", "measure", backend, str(out)],
-                                   cwd=ROOT, env=worker_env(backend), timeout=3600)
+                                   cwd=ROOT, env=scratch_worker_env("mqtt", backend, PG_DATABASE), timeout=3600)
         if completed.returncode != 0 or not out.exists():
             notes.append(f"The {backend} worker failed (exit {completed.returncode}).")
             continue

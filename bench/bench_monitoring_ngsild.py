@@ -20,11 +20,12 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bench.common import data_root, fresh_postgres, postgres_answers, scratch_worker_env
+
 ROOT = Path(__file__).resolve().parent.parent
 ENTITIES = int(os.environ.get("IOC_BENCH_NGSILD_ENTITIES", "1000"))
 ROUNDS = int(os.environ.get("IOC_BENCH_NGSILD_ROUNDS", "10"))
 NAIVE_ENTITIES = int(os.environ.get("IOC_BENCH_NGSILD_NAIVE", "200"))
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "ioc_bench_ngsild"
 TITLE = "NGSI-LD batch upsert of Smart Data Models entities"
 TARGET = 5_000
@@ -32,41 +33,8 @@ ATTRIBUTES = [("pm25", "GQ", 35.0), ("pm10", "GQ", 60.0), ("no2", "GQ", 40.0), (
               ("temperature", "CEL", 27.0), ("relativeHumidity", "P1", 75.0)]
 
 
-def data_root():
-    return Path(os.environ.get("IOC_DATA_DIR") or ROOT / "var").resolve()
 
 
-def postgres_answers():
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3):
-            return True
-    except Exception:
-        return False
-
-
-def fresh_postgres():
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {PG_DATABASE}")
-
-
-def worker_env(backend):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "IOC_TESTING", "MQTT_URL")}
-    env["DJANGO_SETTINGS_MODULE"] = "ioc.settings"
-    env["PYTHONPATH"] = str(ROOT)
-    directory = data_root() / ("bench-ngsild-pg" if backend == "postgresql" else "bench-ngsild")
-    directory.mkdir(parents=True, exist_ok=True)
-    env["IOC_DATA_DIR"] = str(directory)
-    if backend == "postgresql":
-        env["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    else:
-        for name in ("ioc.sqlite3", "ioc.sqlite3-wal", "ioc.sqlite3-shm"):
-            (directory / name).unlink(missing_ok=True)
-    return env
 
 
 def main():
@@ -79,11 +47,11 @@ def main():
     for backend in backends:
         print(f"-- {backend}")
         if backend == "postgresql":
-            fresh_postgres()
+            fresh_postgres(PG_DATABASE)
         out = data_root() / f"bench-ngsild-{backend}.json"
         out.unlink(missing_ok=True)
         completed = subprocess.run([sys.executable, "-m", "bench.bench_monitoring_ngsild", "measure", backend,
-                                    str(out)], cwd=ROOT, env=worker_env(backend), timeout=3600)
+                                    str(out)], cwd=ROOT, env=scratch_worker_env("ngsild", backend, PG_DATABASE), timeout=3600)
         if completed.returncode != 0 or not out.exists():
             notes.append(f"The {backend} worker failed (exit {completed.returncode}).")
             continue

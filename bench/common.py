@@ -59,3 +59,50 @@ def write_results(name, title, figures, notes=""):
         lines += ["", notes]
     (RESULTS / f"{name}.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
+
+
+# --- Databases and worker processes shared by the benchmarks ----------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
+
+
+def data_root():
+    """Where benchmarks keep their databases and files: IOC_DATA_DIR, else ./var."""
+    return Path(os.environ.get("IOC_DATA_DIR") or ROOT / "var").resolve()
+
+
+def postgres_answers():
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3):
+            return True
+    except Exception:
+        return False
+
+
+def fresh_postgres(database):
+    """Drop and create a benchmark database."""
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {database}")
+
+
+def scratch_worker_env(name, backend, database):
+    """The environment of a worker process on an empty database: SQLite in IOC_DATA_DIR/bench-<name>/ (its
+    files removed), or PostgreSQL `database` (IOC_DATA_DIR/bench-<name>-pg/ for its files). No Redis, no MQTT."""
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "IOC_TESTING", "MQTT_URL")}
+    env["DJANGO_SETTINGS_MODULE"] = "ioc.settings"
+    env["PYTHONPATH"] = str(ROOT)
+    directory = data_root() / (f"bench-{name}-pg" if backend == "postgresql" else f"bench-{name}")
+    directory.mkdir(parents=True, exist_ok=True)
+    env["IOC_DATA_DIR"] = str(directory)
+    if backend == "postgresql":
+        env["DATABASE_URL"] = f"{PG_SERVER}/{database}"
+    else:
+        for filename in ("ioc.sqlite3", "ioc.sqlite3-wal", "ioc.sqlite3-shm"):
+            (directory / filename).unlink(missing_ok=True)
+    return env

@@ -39,8 +39,9 @@ import time
 from datetime import date
 from pathlib import Path
 
+from bench.common import PG_SERVER, data_root, postgres_answers  # noqa: F401  (re-exported to the benchmarks)
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 PG_DATABASE = "ioc_bench_monitoring"
 TARGET_READINGS = int(os.environ.get("IOC_BENCH_READINGS", "10000000"))
 CADENCE = 900  # seconds between two readings of a series
@@ -77,18 +78,6 @@ KIND_NAMES = {"air_quality": "Trạm quan trắc không khí", "water_level": "T
               "rainfall": "Trạm đo mưa", "traffic": "Điểm đếm lưu lượng xe", "noise": "Trạm đo tiếng ồn"}
 
 
-def data_root():
-    return Path(os.environ.get("IOC_DATA_DIR") or ROOT / "var").resolve()
-
-
-def postgres_answers():
-    try:
-        import psycopg
-
-        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3):
-            return True
-    except Exception:  # noqa: BLE001
-        return False
 
 
 def django_env(vendor, base=None):

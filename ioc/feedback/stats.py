@@ -195,33 +195,18 @@ def connect_signals():
         post_delete.connect(_report_changed, sender=model, dispatch_uid=f"feedback-stats-{model.__name__}-delete")
 
 
-_local = OrderedDict()  # key → (expires, value): the last few map payloads, kept in this process
+_local = OrderedDict()  # key → (when the shared copy was last read, MapEntry): the last few maps of this process
 _local_lock = threading.Lock()
 LOCAL_ENTRIES = 6
 
 
-def cached(parts, timeout, compute_fn, *, local=False):
-    """compute_fn() cached under the data version, the language and the given key parts.
-
-    With local=True the value is also kept in this process, so a hit on a multi-megabyte map payload costs no
-    read from the cache back end. The data version is still read from the shared cache on every call, so a
-    report saved through any process makes every process recompute.
-    """
+def cached(parts, timeout, compute_fn):
+    """compute_fn() cached under the data version, the language and the given key parts."""
     key = ":".join(["feedback", str(data_version()), get_language() or "", *map(str, parts)])
-    now = time.monotonic()
-    if local:
-        hit = _local.get(key)
-        if hit is not None and hit[0] > now:
-            return hit[1]
     value = cache.get(key)
     if value is None:
         value = compute_fn()
         cache.set(key, value, timeout)
-    if local:
-        with _local_lock:
-            _local[key] = (now + timeout, value)
-            while len(_local) > LOCAL_ENTRIES:
-                _local.popitem(last=False)
     return value
 
 

@@ -520,19 +520,31 @@ class Reading(models.Model):
         verbose_name_plural = _("giá trị đo")
 
 
-class SeriesRollup(models.Model):
-    """Count, sum, min, max and last value of one series over an hour, a day or a month (Vietnam's calendar).
-    Rebuilt from the raw readings of every bucket a write touches, so late and corrected data are counted."""
+class Rollup(models.Model):
+    """Count, sum, min and max of readings over an hour, a Vietnamese day or a Vietnamese month."""
 
-    pk = models.CompositePrimaryKey("series", "grain", "bucket")
-    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="+", db_constraint=False,
-                               db_index=False)
     grain = models.CharField(max_length=1, choices=Grain.choices)
     bucket = models.BigIntegerField()
     count = models.IntegerField()
     sum = models.FloatField()
     min = models.FloatField()
     max = models.FloatField()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def mean(self):
+        return self.sum / self.count if self.count else None
+
+
+class SeriesRollup(Rollup):
+    """One series over a bucket, with its last value. Readings arriving in order update it from the batch; late
+    and corrected ones rebuild it from the raw readings, so they are counted exactly."""
+
+    pk = models.CompositePrimaryKey("series", "grain", "bucket")
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="+", db_constraint=False,
+                               db_index=False)
     last_t = models.BigIntegerField()
     last_value = models.FloatField()
 
@@ -540,35 +552,21 @@ class SeriesRollup(models.Model):
         verbose_name = _("tổng hợp theo chuỗi")
         verbose_name_plural = _("tổng hợp theo chuỗi")
 
-    @property
-    def mean(self):
-        return self.sum / self.count if self.count else None
 
-
-class AreaRollup(models.Model):
-    """One metric over every station of an area (a commune, or the whole province) for an hour, day or month:
-    the figures dashboards and commune comparisons read."""
+class AreaRollup(Rollup):
+    """One metric over every station of an area (a commune, or the whole province) for a bucket: the figures
+    dashboards and commune comparisons read."""
 
     pk = models.CompositePrimaryKey("area", "metric", "grain", "bucket")
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="+", db_constraint=False,
-                               db_index=False)
+                             db_index=False)
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="+", db_constraint=False,
                                db_index=False)
-    grain = models.CharField(max_length=1, choices=Grain.choices)
-    bucket = models.BigIntegerField()
-    count = models.IntegerField()
-    sum = models.FloatField()
-    min = models.FloatField()
-    max = models.FloatField()
     stations = models.IntegerField()
 
     class Meta:
         verbose_name = _("tổng hợp theo địa bàn")
         verbose_name_plural = _("tổng hợp theo địa bàn")
-
-    @property
-    def mean(self):
-        return self.sum / self.count if self.count else None
 
 
 # --- The video wall -------------------------------------------------------------------------------
