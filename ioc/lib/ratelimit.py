@@ -1,4 +1,4 @@
-"""A small fixed-window rate limiter on Django's cache (Redis in production, files in the embedded run)."""
+"""A small fixed-window rate limiter on Django's cache (Redis in production, a SQLite file in the embedded run)."""
 
 import time
 
