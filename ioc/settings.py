@@ -127,7 +127,7 @@ if REDIS_URL:
     }
 else:
     HUEY = {
-        "huey_class": "huey.SqliteHuey",
+        "huey_class": "ioc.lib.sqlite_queue.SqliteQueue",
         "name": "ioc",
         "filename": str(DATA_DIR / "tasks.sqlite3"),
         "immediate": TESTING,

@@ -18,8 +18,10 @@ class CoreConfig(AppConfig):
             audit.track(model)
         audit.track(get_user_model(), exclude={"last_login", "date_joined"})
         from .areas import COMMUNE_CENTROIDS
+        from .models import ACTIVE_API_KEYS
 
         COMMUNE_CENTROIDS.connect()  # intake's nearest_commune reloads when an area changes
+        ACTIVE_API_KEYS.connect()  # API clients' keys: reloaded when a key is revoked or its unit changes
         worktime.connect_signals()  # reload the calendar when holidays or working hours change
         # Each module declares its menu entries in <app>/nav.py.
         autodiscover_modules("nav")

@@ -381,18 +381,24 @@ def nearest_commune(lat, lon):
     """
     if lat is None or lon is None:
         return None
+    # Within a province, distances on the equirectangular projection differ from great-circle ones by less than
+    # 0.1%, and comparing squared distances needs no trigonometry per commune (this runs on every intake).
+    km_per_degree = EARTH_RADIUS_KM * math.pi / 180
+    x_scale = km_per_degree * math.cos(math.radians(lat))
     best, best_distance, inside = None, math.inf, False
-    for area, area_lat, area_lon, radius in COMMUNE_CENTROIDS.get():
-        distance = haversine_km(lat, lon, area_lat, area_lon)
-        inside = inside or distance <= EXTENT_RADII * radius
+    for area, area_lat, area_lon, extent_squared in COMMUNE_CENTROIDS.get():
+        dy, dx = (lat - area_lat) * km_per_degree, (lon - area_lon) * x_scale
+        distance = dx * dx + dy * dy
+        inside = inside or distance <= extent_squared
         if distance < best_distance:
             best, best_distance = area, distance
     return copy.copy(best) if inside else None  # a copy: callers must not share the cached instance
 
 
 def _load_commune_centroids():
+    """(area, latitude, longitude, squared extent radius in km²) of every located commune."""
     return [(area, area.latitude, area.longitude,
-             math.sqrt(area.area_km2 / math.pi) if area.area_km2 else DEFAULT_RADIUS_KM)
+             (EXTENT_RADII * (math.sqrt(area.area_km2 / math.pi) if area.area_km2 else DEFAULT_RADIUS_KM)) ** 2)
             for area in Area.objects.communes().filter(latitude__isnull=False, longitude__isnull=False)]
 
 

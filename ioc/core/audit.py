@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from ioc.lib.fastinsert import insert
+
 from .models import AuditAction, AuditEvent
 
 _context = contextvars.ContextVar("ioc_audit_context", default=None)
@@ -96,7 +98,9 @@ def record(action, *, obj=None, object_type="", object_id="", object_repr="", ch
         object_repr = object_repr or str(obj)[:255]
     if user is not None:
         label = user.get_username()
-    return AuditEvent.objects.create(
+    # fastinsert: the log gets a row for nearly every write of the application; AuditEvent.save() only refuses
+    # updates, and this is an insert.
+    return insert(AuditEvent(
         actor=user,
         actor_label=(label or "system")[:150],
         ip_address=ip_address or ctx_ip,
@@ -106,7 +110,7 @@ def record(action, *, obj=None, object_type="", object_id="", object_repr="", ch
         object_repr=object_repr[:255],
         changes={k: _plain(v) if not isinstance(v, list) else [_plain(x) for x in v] for k, v in (changes or {}).items()},
         note=note,
-    )
+    ))
 
 
 def _field_values(instance, fields):

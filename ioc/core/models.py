@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ioc.lib.refcache import ReferenceCache
+
 from .roles import Role
 
 # --- Administrative areas -------------------------------------------------------------------------
@@ -190,7 +192,7 @@ class AuditEvent(models.Model):
     actor_label = models.CharField(_("tên người thực hiện"), max_length=150, blank=True)
     ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
     action = models.CharField(_("hành động"), max_length=20, choices=AuditAction.choices, db_index=True)
-    object_type = models.CharField(_("loại đối tượng"), max_length=80, blank=True, db_index=True)
+    object_type = models.CharField(_("loại đối tượng"), max_length=80, blank=True)  # (object_type, object_id)
     object_id = models.CharField(_("mã đối tượng"), max_length=64, blank=True)
     object_repr = models.CharField(_("đối tượng"), max_length=255, blank=True)
     changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
@@ -399,7 +401,16 @@ class ApiKey(models.Model):
         if not raw_key or not raw_key.startswith(cls.PREFIX) or raw_key.count("_") < 2:
             return None
         prefix = raw_key[len(cls.PREFIX):].split("_", 1)[0]
-        key = cls.objects.active().select_related("unit").filter(key_prefix=prefix).first()
+        key = ACTIVE_API_KEYS.get().get(prefix)
         if key and secrets.compare_digest(key.key_hash, cls.hash_secret(raw_key)):
             return key
         return None
+
+
+def _load_active_api_keys():
+    return {key.key_prefix: key for key in ApiKey.objects.active().select_related("unit")}
+
+
+# Machine clients authenticate on every request; the few active keys are kept per process and reloaded when a key
+# or a unit is saved (revoking a key saves it), so a busy client costs no query.
+ACTIVE_API_KEYS = ReferenceCache("api-keys", _load_active_api_keys, models=[ApiKey, Unit])

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from ioc.core import audit
 from ioc.core.areas import nearest_commune, resolve_address
 from ioc.core.models import AuditAction
-from ioc.lib.ratelimit import hit
+from ioc.lib.fastinsert import insert
+from ioc.lib.ratelimit import hit, hit_many
 
 from .models import CodeSequence, EventKind, Follow, PhotoKind, Report, ReportEvent, ReportPhoto, Status
 from .routing import route
@@ -40,10 +41,9 @@ def intake_allowed(*, channel, address=None, user=None, contacts=()):
         return hit(f"feedback:{channel}:user:{user.pk}", limit=RATE_LIMITS["user"], window=RATE_WINDOW)
     keys = [(f"feedback:{channel}:address:{address}", RATE_LIMITS["address"])] if address else []
     keys += [(f"feedback:{channel}:contact:{key}", RATE_LIMITS["contact"])
-             for key in {_contact_key(c) for c in contacts if c} if key]
-    # Count every key (no short-circuit), so a sender over one limit keeps adding to the others.
-    results = [hit(key, limit=limit, window=RATE_WINDOW) for key, limit in keys]
-    return all(results)
+             for key in sorted({_contact_key(c) for c in contacts if c}) if key]
+    # Every key is counted (no short-circuit), so a sender over one limit keeps adding to the others.
+    return all(hit_many(keys, window=RATE_WINDOW))
 
 
 def next_code(year):
@@ -81,7 +81,7 @@ def submit_report(*, channel, category, description, latitude=None, longitude=No
     area: the commune when the caller already located it; idempotency_checked: the caller has just looked for
     a stored report with this key (a race is still caught by the unique index)."""
     if idempotency_key and not idempotency_checked:
-        existing = Report.objects.filter(channel=channel, idempotency_key=idempotency_key).first()
+        existing = Report.objects.filed_with_key(channel, idempotency_key)
         if existing:
             return existing, False
     if area is None:
@@ -96,7 +96,7 @@ def submit_report(*, channel, category, description, latitude=None, longitude=No
         reporter_phone = reporter_phone or reporter.phone
     try:
         with transaction.atomic():
-            report = Report.objects.create(
+            report = insert(Report(
                 code=next_code(received_at.year), channel=channel, category=category, description=description.strip(),
                 attributes=attributes or {}, latitude=latitude, longitude=longitude, address=address.strip(),
                 area=area, reporter=reporter, reporter_name=reporter_name.strip(), reporter_email=reporter_email.strip(),
@@ -104,16 +104,16 @@ def submit_report(*, channel, category, description, latitude=None, longitude=No
                 status=Status.RECEIVED, priority=priority, lead_unit=rule.lead_unit if rule else None,
                 received_at=received_at, acceptance_due=acceptance_due, answer_due=answer_due,
                 idempotency_key=idempotency_key,
-            )
+            ))
             if rule and rule.cooperating_unit_ids:
                 links = Report.cooperating_units.through
                 links.objects.bulk_create([links(report_id=report.pk, unit_id=unit_id)
                                            for unit_id in rule.cooperating_unit_ids])
             for upload in list(photos)[:MAX_PHOTOS]:
                 ReportPhoto.objects.create(report=report, kind=PhotoKind.INTAKE, upload=upload)
-            ReportEvent.objects.create(report=report, at=received_at, actor=received_by, kind=EventKind.TRANSITION,
-                                       to_status=Status.RECEIVED, note=_("Tiếp nhận qua %(channel)s.") % {
-                                           "channel": report.get_channel_display()})
+            insert(ReportEvent(report=report, at=received_at, actor=received_by, kind=EventKind.TRANSITION,
+                               to_status=Status.RECEIVED, note=_("Tiếp nhận qua %(channel)s.") % {
+                                   "channel": report.get_channel_display()}))
             if reporter is not None:
                 Follow.objects.get_or_create(report=report, user=reporter)
             audit.record(AuditAction.CREATE, obj=report, changes={"channel": [None, channel],

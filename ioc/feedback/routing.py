@@ -10,26 +10,6 @@ def _active_rules():
     return RoutingRule.objects.filter(is_active=True, lead_unit__is_active=True).select_related("lead_unit")
 
 
-def _best(rules, chain_ids, area_id):
-    """The most specific of rules for a category chain (ids, nearest first) and an area id, or None.
-
-    Specificity: a rule naming both the category (or one of its ancestors) and the area beats one naming
-    only the category, which beats one naming only the area; a nearer category beats a farther ancestor.
-    """
-    candidates = [r for r in rules
-                  if (r.category_id is None or r.category_id in chain_ids)
-                  and (r.area_id is None or (area_id is not None and r.area_id == area_id))]
-    if not candidates:
-        return None
-
-    def specificity(rule):
-        if rule.category_id:
-            return (0 if rule.area_id else 1, chain_ids.index(rule.category_id))
-        return (2 if rule.area_id else 3, 0)
-
-    return min(candidates, key=specificity)
-
-
 def route(category, area):
     """The most specific active rule for category and area, or None (the IOC triages it). The rules come
     from this process's copy (ROUTER), reloaded whenever a rule, category or unit changes."""
@@ -43,9 +23,13 @@ class Router:
     def __init__(self):
         self.rules = list(_active_rules().prefetch_related("cooperating_units"))
         self.parents = dict(Category.objects.values_list("pk", "parent_id"))
-        # Cooperating unit ids per rule, so intake links them without a query.
+        # The rules by what they name, (category id or None, area id or None); of two rules naming the same
+        # pair, the first in the rules' order counts.
+        self.by_target = {}
         for rule in self.rules:
+            # Cooperating unit ids per rule, so intake links them without a query.
             rule.cooperating_unit_ids = [u.pk for u in rule.cooperating_units.all() if u.is_active]
+            self.by_target.setdefault((rule.category_id, rule.area_id), rule)
 
     def chain(self, category_id):
         chain = []
@@ -55,7 +39,17 @@ class Router:
         return chain
 
     def route(self, category_id, area_id):
-        return _best(self.rules, self.chain(category_id), area_id)
+        """The most specific rule: one naming the category (or one of its ancestors) and the area beats one naming
+        only the category, which beats one naming only the area; a nearer category beats a farther ancestor."""
+        chain = self.chain(category_id)
+        candidates = [(c, area_id) for c in chain] if area_id is not None else []
+        candidates += [(c, None) for c in chain]
+        candidates += [(None, area_id), (None, None)] if area_id is not None else [(None, None)]
+        for target in candidates:
+            rule = self.by_target.get(target)
+            if rule is not None:
+                return rule
+        return None
 
 
 ROUTER = ReferenceCache("feedback-routing", Router, models=[RoutingRule, Category, Unit],

@@ -89,6 +89,31 @@ class SQLiteCache(BaseCache):
             raise ValueError(f"Key '{key}' not found")
         return row[0]
 
+    def count_hits(self, keys, timeout):
+        """Add one to each counter in keys (starting a counter that is absent or expired at 1, to expire after
+        `timeout` seconds) in one transaction; the new counts, in order. The rate limiter's fast path: one write
+        per request instead of an add and an incr per key."""
+        now = time.time()
+        db = self._db()
+        counts = []
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for key in keys:
+                key = self.make_and_validate_key(key)
+                (count,) = db.execute(
+                    "INSERT INTO cache (key, value, expires) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET "
+                    "value = CASE WHEN typeof(cache.value) = 'integer' AND (cache.expires IS NULL OR cache.expires > ?) "
+                    "THEN cache.value + 1 ELSE 1 END, "
+                    "expires = CASE WHEN cache.expires IS NOT NULL AND cache.expires <= ? THEN excluded.expires "
+                    "ELSE cache.expires END RETURNING value", (key, now + timeout, now, now)).fetchone()
+                counts.append(count)
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self._maybe_cull()
+        return counts
+
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)
         cursor = self._db().execute(

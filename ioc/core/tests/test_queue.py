@@ -4,7 +4,7 @@ import os
 import socket
 
 import pytest
-from huey import RedisHuey, SqliteHuey
+from huey import RedisHuey
 
 
 def _redis_answers():
@@ -26,7 +26,14 @@ def _round_trip(huey):
 
 
 def test_sqlite_task_store_round_trip(tmp_path):
-    _round_trip(SqliteHuey("ioc-test", filename=str(tmp_path / "tasks.sqlite3")))
+    from ioc.lib.sqlite_queue import SqliteQueue
+
+    queue = SqliteQueue("ioc-test", filename=str(tmp_path / "tasks.sqlite3"))
+    _round_trip(queue)
+    # The embedded queue is as durable as the application's database (WAL, synchronous=NORMAL), not more.
+    conn = queue.storage.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1
 
 
 def test_redis_task_store_round_trip():
@@ -44,6 +51,6 @@ def test_redis_task_store_round_trip():
 def test_configured_queue_matches_environment(settings):
     from huey.contrib.djhuey import HUEY
 
-    expected = "RedisHuey" if settings.REDIS_URL else "SqliteHuey"
+    expected = "RedisHuey" if settings.REDIS_URL else "SqliteQueue"
     assert type(HUEY).__name__ == expected
     assert HUEY.immediate  # tests run tasks at once

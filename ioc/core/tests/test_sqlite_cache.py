@@ -132,3 +132,24 @@ def test_the_rate_limiter_works_on_it(cache, monkeypatch):
 
     monkeypatch.setattr(ratelimit, "cache", cache)
     assert [ratelimit.hit("sender", limit=3, window=60) for _ in range(5)] == [True, True, True, False, False]
+
+
+def test_count_hits_counts_several_keys_in_one_write(cache, monkeypatch):
+    cache.set("text", "not a counter")
+    assert cache.count_hits(["a", "b", "a"], timeout=60) == [1, 1, 2]
+    assert cache.count_hits(["a", "b", "text"], timeout=60) == [3, 2, 1]  # a non-counter starts again at 1
+    assert cache.get("a") == 3 and cache.get("text") == 1
+    cache.set("old", 40, timeout=0.1)
+    time.sleep(0.2)
+    assert cache.count_hits(["old"], timeout=0.3) == [1]  # an expired window starts again, with the new timeout
+    assert cache.count_hits(["old"], timeout=60) == [2]  # …and keeps it while it lasts
+    time.sleep(0.4)
+    assert cache.get("old") is None
+
+
+def test_the_rate_limiter_counts_every_key_on_it(cache, monkeypatch):
+    from ioc.lib import ratelimit
+
+    monkeypatch.setattr(ratelimit, "cache", cache)
+    results = [ratelimit.hit_many([("address", 3), ("contact", 2)], window=60) for _ in range(4)]
+    assert results == [[True, True], [True, True], [True, False], [False, False]]

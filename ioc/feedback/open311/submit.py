@@ -211,7 +211,7 @@ def create_request(request, form, api_key):
     key = idempotency_key(request, form, api_key)
     if errors:
         raise Open311Error(400, *errors)
-    existing = Report.objects.filter(channel=Channel.OPEN311, idempotency_key=key).first()
+    existing = Report.objects.filed_with_key(Channel.OPEN311, key)
     if existing is not None:  # a re-send: answer again, without counting it against the sender
         return existing, False
     # The citizen behind the client is limited too, per e-mail and phone, like the web form's senders.
