@@ -95,6 +95,18 @@ def _chunks(items, size=_IN_CHUNK):
         yield items[start:start + size]
 
 
+def in_list(sql, values):
+    """(statement, parameters) pairs that run `sql` + " IN (values)" over many values: one array parameter on
+    PostgreSQL (a thousand placeholders cost its driver more than the query), chunks of placeholders on
+    SQLite."""
+    values = list(values)
+    if connection.vendor == "postgresql":
+        yield f"{sql} = ANY(%s)", [values]
+        return
+    for chunk in _chunks(values):
+        yield f"{sql} IN ({', '.join(['%s'] * len(chunk))})", chunk
+
+
 def series_ids_for(pairs):
     """{(station_code, metric_code): series_id} for the pairs whose station and metric exist, creating the
     missing Series rows. Pairs naming an unknown station or metric are left out: callers report them."""
@@ -107,21 +119,29 @@ def series_ids_for(pairs):
     for chunk in _chunks({metric for _, metric in pairs}):
         metrics.update(Metric.objects.filter(code__in=chunk).values_list("code", "pk"))
     wanted = {(stations[s], metrics[m]): (s, m) for s, m in pairs if s in stations and m in metrics}
-    if not wanted:
+    return {wanted[key]: series_id for key, series_id in series_ids_by_keys(wanted).items()}
+
+
+def series_ids_by_keys(keys):
+    """{(station_id, metric_id): series_id} for existing stations and metrics, creating the missing Series
+    rows."""
+    keys = set(keys)
+    if not keys:
         return {}
+    table = Series._meta.db_table
 
     def existing():
         found = {}
-        for chunk in _chunks({station_id for station_id, _ in wanted}):
-            for pk, station_id, metric_id in Series.objects.filter(station_id__in=chunk).values_list(
-                    "pk", "station_id", "metric_id"):
-                if (station_id, metric_id) in wanted:
-                    found[wanted[(station_id, metric_id)]] = pk
-        return found
+        with connection.cursor() as cursor:
+            for sql, params in in_list(f"SELECT station_id, metric_id, id FROM {table} WHERE station_id",
+                                       {station_id for station_id, _ in keys}):
+                cursor.execute(sql, params)
+                found.update(((station_id, metric_id), pk) for station_id, metric_id, pk in cursor.fetchall())
+        return {key: pk for key, pk in found.items() if key in keys}
 
     found = existing()
-    if len(found) < len(wanted):
-        missing = [Series(station_id=st, metric_id=me) for (st, me), pair in wanted.items() if pair not in found]
+    if len(found) < len(keys):
+        missing = [Series(station_id=st, metric_id=me) for st, me in keys if (st, me) not in found]
         Series.objects.bulk_create(missing, ignore_conflicts=True, batch_size=1000)  # a racing writer is fine
         found = existing()
     return found
@@ -174,25 +194,15 @@ def _month_of_day(day):
 
 def _area_mapping(series_ids):
     """(series_id, area_id, metric_id) rows placing every series of the touched metrics in its commune and in
-    the province (the current province that is the commune's parent; for a station without a commune, the
-    province when there is only one)."""
+    the province (see `_area_placer`)."""
     metric_ids = set()
     for chunk in _chunks(set(series_ids)):
         metric_ids.update(Series.objects.filter(pk__in=chunk).values_list("metric_id", flat=True))
-    provinces = set(Area.objects.filter(level=AreaLevel.PROVINCE, is_current=True).values_list("pk", flat=True))
-    default_province = next(iter(provinces)) if len(provinces) == 1 else None
+    area_of = _area_placer()
     rows = []
     for pk, metric_id, area_id, level, parent_id in Series.objects.filter(metric_id__in=metric_ids).values_list(
             "pk", "metric_id", "station__area_id", "station__area__level", "station__area__parent_id"):
-        if area_id is None:
-            province = default_province
-        elif level == AreaLevel.PROVINCE:
-            province, area_id = area_id, None
-        else:
-            rows.append((pk, area_id, metric_id))
-            province = parent_id if parent_id in provinces else None
-        if province is not None:
-            rows.append((pk, province, metric_id))
+        rows += [(pk, area, metric_id) for area in area_of(area_id, level, parent_id)]
     return rows
 
 
@@ -212,12 +222,17 @@ _TEMP_TABLES = {
     "_ioc_area_deltas": "area_id bigint NOT NULL, metric_id bigint NOT NULL, grain varchar(1) NOT NULL, "
                         'bucket bigint NOT NULL, "count" integer NOT NULL, "sum" double precision NOT NULL, '
                         '"min" double precision NOT NULL, "max" double precision NOT NULL, stations integer NOT NULL',
+    "_ioc_months": "day bigint NOT NULL, month bigint NOT NULL",
+    "_ioc_wide": "series_id bigint NOT NULL, t bigint NOT NULL, value double precision NOT NULL, prev_t bigint, "
+                 "hour bigint NOT NULL, day bigint NOT NULL, month bigint NOT NULL, metric_id bigint NOT NULL, "
+                 "station_id bigint NOT NULL",
 }
 _TEMP_INDEXES = [
     "CREATE INDEX IF NOT EXISTS _ioc_series_area_series ON _ioc_series_area (series_id)",
     "CREATE INDEX IF NOT EXISTS _ioc_series_area_group ON _ioc_series_area (area_id, metric_id)",
 ]
 
+_ROLLUP_COLUMNS = 'series_id, grain, bucket, "count", "sum", "min", "max", last_t, last_value'
 _ROLLUP_SET = ('"count" = excluded."count", "sum" = excluded."sum", "min" = excluded."min", '
                '"max" = excluded."max"')
 
@@ -322,6 +337,58 @@ ON CONFLICT (area_id, metric_id, grain, bucket) DO UPDATE SET
     stations = monitoring_arearollup.stations + excluded.stations
 """
 
+# Wide batches (one reading per series, each after its series' latest one: NGSI-LD, MQTT) are written from
+# the temporary tables by the statements below, so no row of the batch goes through Python again. _ioc_wide
+# holds each reading with its hour, Vietnamese day and Vietnamese month (looked up in _ioc_months) and its
+# series' previous latest reading (monitoring_series is updated last, by _UPDATE_LATEST_SQL); on PostgreSQL
+# the series are locked in order, as `series_info` locks them.
+_WIDE_FILL_SQL = f"""
+{{locked}}
+INSERT INTO _ioc_wide (series_id, t, value, prev_t, hour, day, month, metric_id, station_id)
+SELECT l.series_id, l.t, l.value, s.last_t, l.t - l.t % {HOUR}, l.t - (l.t + {VN_OFFSET}) % {DAY},
+       (SELECT mo.month FROM _ioc_months mo WHERE mo.day = l.t - (l.t + {VN_OFFSET}) % {DAY}), s.metric_id,
+       s.station_id
+FROM _ioc_latest l JOIN {{series}} s ON s.id = l.series_id
+"""
+_WIDE_LOCKED_PG = """WITH locked AS MATERIALIZED (
+    SELECT s.id, s.last_t, s.metric_id, s.station_id FROM monitoring_series s
+    WHERE s.id IN (SELECT series_id FROM _ioc_latest) ORDER BY s.id FOR UPDATE OF s)"""
+
+# The batch summed per (metric, station area, hour, day, month), with how many of its readings come after
+# their series' latest one and how many are new to their hour, day and month: whether the batch is in order,
+# and the deltas of the area rollups.
+_WIDE_PLAN_SQL = """
+SELECT w.metric_id, st.area_id, a.level, a.parent_id, w.hour, w.day, w.month, COUNT(*),
+       SUM(CASE WHEN w.prev_t IS NULL OR w.prev_t < w.t THEN 1 ELSE 0 END),
+       SUM(w.value), MIN(w.value), MAX(w.value),
+       SUM(CASE WHEN w.prev_t IS NULL OR w.prev_t < w.hour THEN 1 ELSE 0 END),
+       SUM(CASE WHEN w.prev_t IS NULL OR w.prev_t < w.day THEN 1 ELSE 0 END),
+       SUM(CASE WHEN w.prev_t IS NULL OR w.prev_t < w.month THEN 1 ELSE 0 END)
+FROM _ioc_wide w JOIN monitoring_station st ON st.id = w.station_id LEFT JOIN {area} a ON a.id = st.area_id
+GROUP BY w.metric_id, st.area_id, a.level, a.parent_id, w.hour, w.day, w.month
+"""
+_WIDE_READINGS_SQL = "INSERT INTO monitoring_reading (series_id, t, value) SELECT series_id, t, value FROM _ioc_latest"
+# Rollups of buckets new to their series (IntegrityError if one exists after all)…
+_WIDE_NEW_SQL = f"""
+INSERT INTO monitoring_seriesrollup ({_ROLLUP_COLUMNS})
+SELECT series_id, 'h', hour, 1, value, value, value, t, value FROM _ioc_wide WHERE prev_t IS NULL OR prev_t < hour
+UNION ALL
+SELECT series_id, 'd', day, 1, value, value, value, t, value FROM _ioc_wide WHERE prev_t IS NULL OR prev_t < day
+UNION ALL
+SELECT series_id, 'm', month, 1, value, value, value, t, value FROM _ioc_wide WHERE prev_t IS NULL OR prev_t < month
+"""
+# …and the others grown, when they end at the series' previous latest reading (the caller counts the rows).
+# One statement per grain: measured faster than one over the three (no subquery to scan) on both databases.
+_WIDE_GROWN_SQL = [f"""
+UPDATE monitoring_seriesrollup SET "count" = monitoring_seriesrollup."count" + 1,
+    "sum" = monitoring_seriesrollup."sum" + w.value, "min" = {{least}}(monitoring_seriesrollup."min", w.value),
+    "max" = {{greatest}}(monitoring_seriesrollup."max", w.value), last_t = w.t, last_value = w.value
+FROM _ioc_wide w
+WHERE w.prev_t >= w.{bucket} AND monitoring_seriesrollup.series_id = w.series_id
+    AND monitoring_seriesrollup.grain = '{grain}' AND monitoring_seriesrollup.bucket = w.{bucket}
+    AND monitoring_seriesrollup.last_t = w.prev_t
+""" for grain, bucket in (("h", "hour"), ("d", "day"), ("m", "month"))]
+
 _SERIES_INFO_SQL = """
 SELECT s.id, s.last_t, s.metric_id, st.area_id, a.level, a.parent_id
 FROM monitoring_series s JOIN monitoring_station st ON st.id = s.station_id
@@ -347,7 +414,6 @@ class _Stale(Exception):
 
 _READING_ROW = struct.Struct(">hiqiqid")  # binary COPY: 3 fields (series_id int8, t int8, value float8)
 _ROLLUP_ROW = struct.Struct(">h" + "iq" + "i1s" + "iq" + "ii" + "id" * 3 + "iq" + "id")  # _ROLLUP_COLUMNS
-_ROLLUP_COLUMNS = 'series_id, grain, bucket, "count", "sum", "min", "max", last_t, last_value'
 _GROWN_ROW = struct.Struct(_ROLLUP_ROW.format + "iq")  # _ROLLUP_COLUMNS, prev_t
 _GRAIN_BYTES = {"h": b"h", "d": b"d", "m": b"m"}
 _COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
@@ -386,6 +452,40 @@ class _Writer:
         lock = " FOR UPDATE OF s" if self.postgresql else ""
         self.cursor.execute(_SERIES_INFO_SQL.format(area=Area._meta.db_table, lock=lock))
         return {row[0]: row[1:] for row in self.cursor.fetchall()}
+
+    def wide_plan(self, times):
+        """For a batch of one reading per series (in _ioc_latest): fills _ioc_wide and returns the batch's
+        figures per (metric, station area, grain, bucket) (see `_WIDE_PLAN_SQL`) when every series exists and
+        each reading comes after its series' latest one; else None."""
+        self.fill("_ioc_months", ("day", "month"), ("int8", "int8"), _months(times))
+        if self.postgresql:
+            # Short statements over temporary tables without statistics: a wrong row estimate must not make
+            # PostgreSQL compile them (measured: 835 ms of JIT for a 25 ms query). Bulk batches keep JIT.
+            self.cursor.execute("SET LOCAL jit = off")
+            self.cursor.execute(_WIDE_FILL_SQL.format(locked=_WIDE_LOCKED_PG, series="locked"))
+        else:
+            self.cursor.execute(_WIDE_FILL_SQL.format(locked="", series="monitoring_series"))
+        if self.cursor.rowcount != len(times):
+            return None  # unknown series
+        self.cursor.execute(_WIDE_PLAN_SQL.format(area=Area._meta.db_table))
+        groups = self.cursor.fetchall()
+        if sum(g[8] for g in groups) != len(times):
+            return None
+        return groups
+
+    def write_wide(self, readings):
+        """The readings and series rollups of a wide batch; IntegrityError or _Stale when Series.last_t was
+        behind what is stored."""
+        self.cursor.execute(_WIDE_READINGS_SQL)
+        self.cursor.execute(_WIDE_NEW_SQL)
+        inserted, total = self.cursor.rowcount, 3 * readings
+        grown = 0
+        if inserted < total:
+            for sql in _WIDE_GROWN_SQL:
+                self.cursor.execute(sql.format(**self.functions))
+                grown += self.cursor.rowcount
+        if inserted + grown != total:
+            raise _Stale
 
     def fill(self, table, columns, types, rows):
         if self.postgresql:
@@ -471,11 +571,12 @@ def write_readings(rows, *, batch=None):
     A series whose readings in the batch all come after its latest stored one (the usual case: sensors report
     in order) gets plain inserts, and its hour, day and month rollups and those of its areas grow by the
     batch's figures (count, sum, min, max, last; a bucket new to the series adds one to the area's
-    `stations`). Every other series (late data, corrections) is upserted and its touched buckets rebuilt
-    from the stored readings, and the area rollups of those buckets from the series rollups. The shortcut
-    relies on Series.last_t being the latest stored reading, which holds as long as readings are written here
-    only; if a plain insert meets an existing row or a rollup does not end at Series.last_t all the same, the
-    whole batch takes the general path."""
+    `stations`). A wide batch (one reading per series, all in order) does all of this in SQL from the
+    temporary table of the batch. Every other series (late data, corrections) is upserted and its touched
+    buckets rebuilt from the stored readings, and the area rollups of those buckets from the series rollups.
+    The shortcut relies on Series.last_t being the latest stored reading, which holds as long as readings are
+    written here only; if a plain insert meets an existing row or a rollup does not end at Series.last_t all
+    the same, the whole batch takes the general path."""
     received, series_ids, times, values = _columns(rows)
     cutoff = readings_cutoff()
     if cutoff is not None and times and min(times) < cutoff:
@@ -485,31 +586,33 @@ def write_readings(rows, *, batch=None):
         values = array("d", [values[i] for i in kept])
     if not times:
         return WriteResult(received, 0)
-    latest = {s: (t, v) for s, t, v in zip(series_ids, times, values)}  # rows are sorted: the last t wins
-    distinct_series = set(latest)
+    distinct_series = set(series_ids)
+    wide = len(distinct_series) == len(times)
 
     outermost = not connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         writer = _Writer(cursor, outermost=outermost)
-        writer.fill_readings("_ioc_latest", [(s, t, v) for s, (t, v) in latest.items()])
-        info = writer.series_info()
-        if unknown := distinct_series - info.keys():
-            raise ValueError(f"Không có chuỗi số liệu mã {', '.join(map(str, sorted(unknown)[:10]))}.")
-        plan = _Plan(series_ids, times, values, info)
-        written = 0
-        if plan.new_readings:
+        if wide:
+            writer.fill_readings("_ioc_latest", zip(series_ids, times, values))
+        else:
+            latest = {s: (t, v) for s, t, v in zip(series_ids, times, values)}  # sorted rows: the last t wins
+            writer.fill_readings("_ioc_latest", [(s, t, v) for s, (t, v) in latest.items()])
+        written = None
+        shortcut = True
+        groups = writer.wide_plan(times) if wide else None
+        if groups is not None:
             try:
                 with transaction.atomic():
-                    writer.insert_new(plan.new_readings, plan.new_rollups)
-                    writer.grow_series(plan.grown_rollups)
-                written = len(plan.new_readings)
+                    writer.write_wide(len(times))
+                written = len(times)
             except (IntegrityError, connection.Database.IntegrityError, _Stale):
-                # Series.last_t was behind the stored readings: no shortcut for this batch.
-                plan = _Plan(series_ids, times, values, info, shortcut=False)
-        if plan.other_readings:
-            written += writer.upsert_readings(plan.other_readings)
+                shortcut = False  # Series.last_t was behind the stored readings: the general path
+        if written is not None:
+            _lock_area_rollups(writer, {group[0] for group in groups})
+            writer.grow_areas(_wide_area_deltas(groups))
+        else:
+            written = _write_general(writer, series_ids, times, values, distinct_series, shortcut=shortcut)
         if written:
-            _update_areas(writer, plan)
             cursor.execute(_UPDATE_LATEST_SQL)
         now = timezone.now()
         cursor.execute(_STATIONS_SEEN_SQL, [connection.ops.adapt_datetimefield_value(now)])
@@ -521,25 +624,95 @@ def write_readings(rows, *, batch=None):
     return WriteResult(received, written)
 
 
-def _places(info):
-    """{series_id: (metric_id, [area ids])}: each series in its commune and in the province (the current
-    province that is the commune's parent; for a station without a commune, the province when there is only
-    one), as `_area_mapping` places them."""
+def _write_general(writer, series_ids, times, values, distinct_series, *, shortcut):
+    """Readings and rollups of any batch (see `_Plan`); returns the rows inserted or changed."""
+    info = writer.series_info()
+    if unknown := distinct_series - info.keys():
+        raise ValueError(f"Không có chuỗi số liệu mã {', '.join(map(str, sorted(unknown)[:10]))}.")
+    plan = _Plan(series_ids, times, values, info, shortcut=shortcut)
+    written = 0
+    if plan.new_readings:
+        try:
+            with transaction.atomic():
+                writer.insert_new(plan.new_readings, plan.new_rollups)
+                writer.grow_series(plan.grown_rollups)
+            written = len(plan.new_readings)
+        except (IntegrityError, connection.Database.IntegrityError, _Stale):
+            # Series.last_t was behind the stored readings: no shortcut for this batch.
+            plan = _Plan(series_ids, times, values, info, shortcut=False)
+    if plan.other_readings:
+        written += writer.upsert_readings(plan.other_readings)
+    if written:
+        _update_areas(writer, plan)
+    return written
+
+
+def _wide_area_deltas(groups):
+    """The area rollup deltas (area, metric, grain, bucket, count, sum, min, max, stations) of a wide batch from
+    its groups (see `_WIDE_PLAN_SQL`): each station area's figures added to its commune and province."""
+    area_of = _area_placer()
+    deltas = {}
+    for metric_id, area_id, level, parent_id, hour, day, month, n, _, total, low, high, *new in groups:
+        for area in area_of(area_id, level, parent_id):
+            for grain, bucket, stations in zip("hdm", (hour, day, month), new):
+                key = (area, metric_id, grain, bucket)
+                row = deltas.get(key)
+                if row is None:
+                    deltas[key] = [n, total, low, high, stations]
+                else:
+                    row[0] += n
+                    row[1] += total
+                    row[2] = min(row[2], low)
+                    row[3] = max(row[3], high)
+                    row[4] += stations
+    return [key + tuple(row) for key, row in deltas.items()]
+
+
+def _months(times):
+    """(day, month) rows: the Vietnamese month of each Vietnamese day holding one of `times`."""
+    days = {t - (t + VN_OFFSET) % DAY for t in set(times)}
+    return [(day, _month_of_day(day)[0]) for day in sorted(days)]
+
+
+def _lock_area_rollups(writer, metric_ids):
+    """PostgreSQL: an area rollup sums series that concurrent writers may be changing, so one writer per metric
+    at a time from here to the commit: each rebuild then sees the series rollups the others committed, and no
+    delta is added to a rollup that a rebuild then overwrites (series rows are locked first, metrics after,
+    both in order: no deadlock)."""
+    if writer.postgresql:
+        for metric_id in sorted(metric_ids):
+            writer.cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AREA_LOCK, metric_id])
+
+
+def _area_placer():
+    """A function (station's area id, its level, its parent id) → the areas whose rollups count the station:
+    its commune and the province (the current province that is the commune's parent; for a station without a
+    commune, the province when there is only one), as `_area_mapping` places them."""
     provinces = set(Area.objects.filter(level=AreaLevel.PROVINCE, is_current=True).values_list("pk", flat=True))
-    default_province = [next(iter(provinces))] if len(provinces) == 1 else []
+    default_province = (next(iter(provinces)),) if len(provinces) == 1 else ()
     province_level = str(AreaLevel.PROVINCE)
-    by_area = {None: tuple(default_province)}  # area_id: the areas of a series whose station is there
+
+    def areas_of(area_id, level, parent_id):
+        if area_id is None:
+            return default_province
+        if level == province_level:
+            return (area_id,)
+        if parent_id in provinces:
+            return (area_id, parent_id)
+        return (area_id,)
+
+    return areas_of
+
+
+def _places(info):
+    """{series_id: (metric_id, (area ids))} of the series of `info` (see `_area_placer`)."""
+    area_of = _area_placer()
+    by_area = {}  # station area: the areas of a series whose station is there
     places = {}
     for series_id, (_, metric_id, area_id, level, parent_id) in info.items():
         areas = by_area.get(area_id)
         if areas is None:
-            if level == province_level:
-                areas = (area_id,)
-            elif parent_id in provinces:
-                areas = (area_id, parent_id)
-            else:
-                areas = (area_id,)
-            by_area[area_id] = areas
+            areas = by_area[area_id] = area_of(area_id, level, parent_id)
         places[series_id] = (metric_id, areas)
     return places
 
@@ -663,13 +836,7 @@ def _update_areas(writer, plan):
                     plan.keys())
         for grain in ("h", "d", "m"):
             cursor.execute(_SERIES_ROLLUP_SQL[(grain, writer.postgresql)])
-    if writer.postgresql:
-        # An area rollup sums series that concurrent writers may be changing: one writer per metric at a time
-        # from here to the commit, so that each rebuild sees the series rollups the others committed and no
-        # delta is added to a rollup that a rebuild then overwrites (series rows are locked first, metrics
-        # after, both in order: no deadlock).
-        for metric_id in sorted(metric_ids):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_AREA_LOCK, metric_id])
+    _lock_area_rollups(writer, metric_ids)
     if plan.rebuilt_series:
         mapping = _area_mapping(plan.rebuilt_series)
         writer.fill("_ioc_series_area", ("series_id", "area_id", "metric_id"), ("int8", "int8", "int8"), mapping)

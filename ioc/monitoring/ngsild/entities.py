@@ -19,6 +19,8 @@ from .mapping import (CONVERSIONS, DESCRIPTIVE, KIND_TYPES, TYPE_KINDS, MetricIn
                       unit_code_for)
 
 URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
+_ID_SEPARATORS = re.compile(r"[:/#]")
+_NOT_IN_CODE = re.compile(r"[^A-Za-z0-9_-]+")
 ATTRIBUTE_TYPES = ("Property", "GeoProperty", "Relationship", "LanguageProperty", "VocabProperty",
                    "ListProperty", "ListRelationship", "JsonProperty")
 CORE_MEMBERS = frozenset({"id", "type", "@context", "scope", "createdAt", "modifiedAt", "deletedAt",
@@ -69,8 +71,8 @@ def check_id(value) -> str:
 
 def code_from_id(entity_id: str) -> str:
     """The station code an entity id stands for: `urn:ngsi-ld:AirQualityObserved:BN-01` → `BN-01`."""
-    tail = re.split(r"[:/#]", entity_id.rstrip(":/#"))[-1]
-    code = re.sub(r"[^A-Za-z0-9_-]+", "-", tail).strip("-")[:MAX_CODE]
+    tail = _ID_SEPARATORS.split(entity_id.rstrip(":/#"))[-1]
+    code = _NOT_IN_CODE.sub("-", tail).strip("-")[:MAX_CODE]
     return code or "station"
 
 
@@ -153,60 +155,156 @@ def _text_value(attribute, name, limit):
 
 def parse_attributes(members, metrics: MetricIndex, *, default_time=None, where=""):
     """Readings, location, name, address and ignored names from an entity's attributes (or a fragment)."""
-    readings, ignored = [], []
-    found = {}
-    prefix = f"{where}: " if where else ""
-    for raw_name, attribute in members.items():
-        if raw_name in CORE_MEMBERS:
-            continue
-        name = short_name(raw_name)
-        if name == "location":
-            found["location"] = parse_point(attribute)
-            continue
-        if name in ("name", "address"):
-            found[name] = _text_value(attribute, name, MAX_NAME if name == "name" else MAX_ADDRESS)
-            continue
-        instances = attribute if isinstance(attribute, list) else [attribute]
-        for instance in instances:
-            if not isinstance(instance, dict) or instance.get("type") not in ATTRIBUTE_TYPES:
-                raise bad_data(prefix + _(
-                    "thuộc tính “%(name)s” không ở dạng chuẩn hóa NGSI-LD: cần một đối tượng có \"type\" "
-                    "(Property, GeoProperty, Relationship…), ví dụ {\"type\": \"Property\", \"value\": 35.2, "
-                    "\"observedAt\": \"2026-11-22T03:00:00Z\"}.") % {"name": raw_name[:80]})
-        metric = metrics.find(name) if name not in DESCRIPTIVE else None
-        if metric is None:
-            if name not in DESCRIPTIVE:
-                ignored.append(name)
-            continue
-        for instance in instances:
-            if instance["type"] != "Property":
-                raise bad_data(prefix + _("thuộc tính “%(name)s” phải là một Property (nhận được %(type)s).")
-                               % {"name": name, "type": instance["type"]})
-            if "value" not in instance:
-                raise bad_data(prefix + _("thuộc tính “%(name)s” thiếu “value”.") % {"name": name})
-            value = instance["value"]
-            if isinstance(value, dict) and "@value" in value:
-                value = value["@value"]
-            if not _is_number(value):
-                raise bad_data(prefix + _("thuộc tính “%(name)s” phải có giá trị là số (nhận được %(value)s).")
-                               % {"name": name, "value": repr(value)[:40]})
-            value = _convert(float(value), instance.get("unitCode"), metric, name, prefix)
-            if metric.min_valid is not None and value < metric.min_valid or (
-                    metric.max_valid is not None and value > metric.max_valid):
-                raise bad_data(prefix + _("thuộc tính “%(name)s” = %(value)s nằm ngoài khoảng hợp lệ của "
-                                          "đại lượng %(metric)s (%(min)s…%(max)s).") % {
-                    "name": name, "value": value, "metric": metric.code,
-                    "min": "" if metric.min_valid is None else metric.min_valid,
-                    "max": "" if metric.max_valid is None else metric.max_valid})
-            if "observedAt" in instance:
-                t = parse_time(instance["observedAt"],
-                               lambda: prefix + _("observedAt của “%(name)s”") % {"name": name})
-            elif default_time is not None:
-                t = default_time
-            else:
-                t = int(timezone.now().timestamp())
-            readings.append((metric.code, t, value))
-    return readings, found, ignored
+    return EntityParser(metrics).attributes(members, default_time=default_time, where=where)
+
+
+class EntityParser:
+    """Checks the entities of one request. What repeats from one entity to the next (attribute names, the
+    observedAt texts, unit codes, the type) is worked out once per request, so a batch of a thousand entities
+    costs little more than the reading of its values; anything unusual takes the full checks, which say what
+    is wrong."""
+
+    def __init__(self, metrics: MetricIndex):
+        self.metrics = metrics
+        self._names = {}  # attribute name as sent → (short name, Metric or None)
+        self._times = {}  # observedAt text → epoch seconds (valid times only)
+        self._units = {}  # (unitCode, metric code) → (factor, offset)
+        self._types = {}  # type as sent (a string) → short type name
+
+    def entity(self, data) -> ParsedEntity:
+        """Check one normalized entity; BadRequestData names what is wrong."""
+        if not isinstance(data, dict):
+            raise bad_data(_("Mỗi thực thể phải là một đối tượng JSON có “id” và “type”."))
+        entity_id = check_id(data.get("id"))
+        if "type" not in data:
+            raise bad_data(_("Thực thể “%(id)s” thiếu “type”.") % {"id": entity_id[:80]})
+        raw_type = data["type"]
+        type_name = self._types.get(raw_type) if type(raw_type) is str else None
+        if type_name is None:
+            type_name = entity_type(raw_type)
+            if type(raw_type) is str:
+                self._types[raw_type] = type_name
+        default_time = None
+        observed = data.get("dateObserved")
+        if isinstance(observed, dict) and observed.get("type") == "Property":
+            default_time = parse_time(observed.get("value"), "dateObserved")
+        readings, found, ignored = self.attributes(data, default_time=default_time)
+        return ParsedEntity(id=entity_id, type=type_name, kind=TYPE_KINDS[type_name], code=code_from_id(entity_id),
+                            name=found.get("name", ""), address=found.get("address", ""),
+                            location=found.get("location"), readings=readings, ignored=ignored)
+
+    def _name(self, raw_name):
+        known = self._names.get(raw_name)
+        if known is None:
+            name = short_name(raw_name)
+            metric = self.metrics.find(name) if name not in DESCRIPTIVE and name not in _SPECIAL else None
+            known = self._names[raw_name] = (name, metric)
+        return known
+
+    def _time(self, raw, name, prefix):
+        t = self._times.get(raw) if type(raw) is str else None
+        if t is None:
+            t = parse_time(raw, lambda: prefix + _("observedAt của “%(name)s”") % {"name": name})
+            if type(raw) is str:
+                self._times[raw] = t
+        return t
+
+    def _unit(self, value, unit_code, metric, name, prefix):
+        conversion = self._units.get((unit_code, metric.code)) if type(unit_code) is str else None
+        if conversion is None:
+            converted = _convert(value, unit_code, metric, name, prefix)  # raises when the unit is wrong
+            if type(unit_code) is not str:
+                return converted
+            expected = unit_code_for(metric.unit_of_measure)
+            conversion = self._units[(unit_code, metric.code)] = (
+                CONVERSIONS[(unit_code, expected)] if expected is not None and unit_code != expected
+                else _NO_CONVERSION)
+        if conversion is _NO_CONVERSION:
+            return value
+        factor, offset = conversion
+        return value * factor + offset
+
+    def attributes(self, members, *, default_time=None, where=""):
+        """Readings, location, name, address and ignored names from an entity's attributes (or a fragment)."""
+        readings, ignored = [], []
+        found = {}
+        prefix = f"{where}: " if where else ""
+        names, times, units = self._names, self._times, self._units
+        for raw_name, attribute in members.items():
+            if raw_name in CORE_MEMBERS:
+                continue
+            name, metric = names.get(raw_name) or self._name(raw_name)
+            if metric is not None and type(attribute) is dict and attribute.get("type") == "Property":
+                # The usual measured attribute, all of it known good: a finite number in range, a unit code
+                # met before, an observedAt text met before. Anything else takes the full checks below.
+                value = attribute.get("value")
+                unit_code, observed = attribute.get("unitCode"), attribute.get("observedAt")
+                if type(value) is int and -_MAX_EXACT < value < _MAX_EXACT:
+                    value = float(value)
+                conversion = _NO_CONVERSION if not unit_code else (
+                    units.get((unit_code, metric.code)) if type(unit_code) is str else None)
+                t = times.get(observed) if type(observed) is str else None
+                if type(value) is float and math.isfinite(value) and conversion is not None and t is not None:
+                    if conversion is not _NO_CONVERSION:
+                        value = value * conversion[0] + conversion[1]
+                    if not (metric.min_valid is not None and value < metric.min_valid
+                            or metric.max_valid is not None and value > metric.max_valid):
+                        readings.append((metric.code, t, value))
+                        continue
+            if name == "location":
+                found["location"] = parse_point(attribute)
+                continue
+            if name in ("name", "address"):
+                found[name] = _text_value(attribute, name, MAX_NAME if name == "name" else MAX_ADDRESS)
+                continue
+            instances = attribute if isinstance(attribute, list) else [attribute]
+            for instance in instances:
+                if not isinstance(instance, dict) or instance.get("type") not in ATTRIBUTE_TYPES:
+                    raise bad_data(prefix + _(
+                        "thuộc tính “%(name)s” không ở dạng chuẩn hóa NGSI-LD: cần một đối tượng có \"type\" "
+                        "(Property, GeoProperty, Relationship…), ví dụ {\"type\": \"Property\", \"value\": 35.2, "
+                        "\"observedAt\": \"2026-11-22T03:00:00Z\"}.") % {"name": raw_name[:80]})
+            if metric is None:
+                if name not in DESCRIPTIVE:
+                    ignored.append(name)
+                continue
+            for instance in instances:
+                if instance["type"] != "Property":
+                    raise bad_data(prefix + _("thuộc tính “%(name)s” phải là một Property (nhận được %(type)s).")
+                                   % {"name": name, "type": instance["type"]})
+                if "value" not in instance:
+                    raise bad_data(prefix + _("thuộc tính “%(name)s” thiếu “value”.") % {"name": name})
+                value = instance["value"]
+                if type(value) is not float or not math.isfinite(value):
+                    if isinstance(value, dict) and "@value" in value:
+                        value = value["@value"]
+                    if not _is_number(value):
+                        raise bad_data(prefix + _("thuộc tính “%(name)s” phải có giá trị là số (nhận được "
+                                                  "%(value)s).") % {"name": name, "value": repr(value)[:40]})
+                    value = float(value)
+                unit_code = instance.get("unitCode")
+                if unit_code:
+                    value = self._unit(value, unit_code, metric, name, prefix)
+                if metric.min_valid is not None and value < metric.min_valid or (
+                        metric.max_valid is not None and value > metric.max_valid):
+                    raise bad_data(prefix + _("thuộc tính “%(name)s” = %(value)s nằm ngoài khoảng hợp lệ của "
+                                              "đại lượng %(metric)s (%(min)s…%(max)s).") % {
+                        "name": name, "value": value, "metric": metric.code,
+                        "min": "" if metric.min_valid is None else metric.min_valid,
+                        "max": "" if metric.max_valid is None else metric.max_valid})
+                if "observedAt" in instance:
+                    t = self._time(instance["observedAt"], name, prefix)
+                elif default_time is not None:
+                    t = default_time
+                else:
+                    t = int(timezone.now().timestamp())
+                readings.append((metric.code, t, value))
+        return readings, found, ignored
+
+
+_SPECIAL = frozenset({"location", "name", "address"})  # attributes that describe the station itself
+_NO_CONVERSION = (1.0, 0.0)
+_MAX_EXACT = 2 ** 53  # integers that convert to float exactly
 
 
 def _convert(value, unit_code, metric, name, prefix):
@@ -228,20 +326,7 @@ def _convert(value, unit_code, metric, name, prefix):
 
 def parse_entity(data, metrics: MetricIndex) -> ParsedEntity:
     """Check one normalized entity; BadRequestData names what is wrong."""
-    if not isinstance(data, dict):
-        raise bad_data(_("Mỗi thực thể phải là một đối tượng JSON có “id” và “type”."))
-    entity_id = check_id(data.get("id"))
-    if "type" not in data:
-        raise bad_data(_("Thực thể “%(id)s” thiếu “type”.") % {"id": entity_id[:80]})
-    type_name = entity_type(data["type"])
-    default_time = None
-    observed = data.get("dateObserved")
-    if isinstance(observed, dict) and observed.get("type") == "Property":
-        default_time = parse_time(observed.get("value"), "dateObserved")
-    readings, found, ignored = parse_attributes(data, metrics, default_time=default_time)
-    return ParsedEntity(id=entity_id, type=type_name, kind=TYPE_KINDS[type_name], code=code_from_id(entity_id),
-                        name=found.get("name", ""), address=found.get("address", ""),
-                        location=found.get("location"), readings=readings, ignored=ignored)
+    return EntityParser(metrics).entity(data)
 
 
 # --- Rendering --------------------------------------------------------------------------------------

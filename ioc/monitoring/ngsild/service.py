@@ -15,8 +15,9 @@ import hashlib
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,8 @@ from ioc.core import audit
 from ioc.core.areas import nearest_commune
 from ioc.core.models import AuditAction
 
-from ..models import BatchStatus, DataSource, IngestBatch, Series, SourceKind, Station
+from .. import storage
+from ..models import BatchStatus, DataSource, IngestBatch, Metric, Series, SourceKind, Station
 from .entities import MAX_CODE, ParsedEntity, code_from_id, entity_id_for, parse_attributes, parse_time, type_for
 from .errors import NgsiError, bad_data, not_found
 from .mapping import KIND_TYPES, MetricIndex
@@ -51,13 +53,44 @@ class Outcome:
         return self.created + self.updated
 
 
-def find_stations(entity_ids):
-    """entity id → Station, for the ids that already have one (by ngsi_id, then by code for unlinked stations)."""
+class StationRef(NamedTuple):
+    """What a batch needs of an existing station, read without building model instances."""
+
+    pk: int
+    code: str
+    kind: str
+    latitude: float
+    longitude: float
+    name: str
+    address: str
+    ngsi_id: str | None
+    ngsi_type: str
+    owner_unit_id: int
+
+
+_REF_COLUMNS = ", ".join("id" if name == "pk" else name for name in StationRef._fields)
+
+
+def find_stations(entity_ids, *, refs=False):
+    """entity id → Station (or StationRef with `refs`), for the ids that already have one (by ngsi_id, then by
+    code for unlinked stations)."""
+
+    def fetch(stations):
+        return (StationRef._make(row) for row in stations.values_list(*StationRef._fields)) if refs else stations
+
     ids = list(dict.fromkeys(entity_ids))
     found = {}
-    for start in range(0, len(ids), 5000):
-        for station in Station.objects.filter(ngsi_id__in=ids[start:start + 5000]):
-            found[station.ngsi_id] = station
+    if refs:  # a batch's thousands of ids: written out, without the ORM's preparation of each value
+        with connection.cursor() as cursor:
+            for sql, params in storage.in_list(f"SELECT {_REF_COLUMNS} FROM {Station._meta.db_table} "
+                                               "WHERE ngsi_id", ids):
+                cursor.execute(sql, params)
+                for station in map(StationRef._make, cursor.fetchall()):
+                    found[station.ngsi_id] = station
+    else:
+        for start in range(0, len(ids), 5000):
+            for station in Station.objects.filter(ngsi_id__in=ids[start:start + 5000]):
+                found[station.ngsi_id] = station
     missing = [i for i in ids if i not in found]
     if missing:
         by_code = defaultdict(list)
@@ -65,8 +98,8 @@ def find_stations(entity_ids):
             by_code[code_from_id(entity_id).lower()].append(entity_id)
         candidates = (Station.objects.filter(ngsi_id__isnull=True).annotate(lower_code=Lower("code"))
                       .filter(lower_code__in=list(by_code)))
-        for station in candidates:
-            for entity_id in by_code[station.lower_code]:
+        for station in fetch(candidates):
+            for entity_id in by_code[station.code.lower()]:
                 # Only the id this station would show itself (same type and code) names it.
                 if entity_id_for(station).lower() == entity_id.lower():
                     found[entity_id] = station
@@ -128,29 +161,30 @@ def _create_station(entity: ParsedEntity, code, unit, source):
 
 
 def _refresh_station(station, entity: ParsedEntity):
-    """Apply the entity's name, address and location; save only what changed (each save is audited)."""
-    changed = []
+    """Apply the entity's name, address and location; save only what changed (each save is audited). Returns
+    the station (a model instance once something changed)."""
+    changes = {}
     if entity.location is not None:
         latitude, longitude = entity.location
         if (abs(station.latitude - latitude) > COORDINATE_TOLERANCE
                 or abs(station.longitude - longitude) > COORDINATE_TOLERANCE):
-            station.latitude, station.longitude = latitude, longitude
-            station.area = nearest_commune(latitude, longitude)
-            changed += ["latitude", "longitude", "area"]
+            changes.update(latitude=latitude, longitude=longitude, area=nearest_commune(latitude, longitude))
     if entity.name and entity.name != station.name:
-        station.name = entity.name
-        changed.append("name")
+        changes["name"] = entity.name
     if entity.address and entity.address != station.address:
-        station.address = entity.address
-        changed.append("address")
+        changes["address"] = entity.address
     if station.ngsi_id is None:
-        station.ngsi_id = entity.id
-        changed.append("ngsi_id")
+        changes["ngsi_id"] = entity.id
     if not station.ngsi_type:
-        station.ngsi_type = entity.type
-        changed.append("ngsi_type")
-    if changed:
-        station.save(update_fields=changed)
+        changes["ngsi_type"] = entity.type
+    if not changes:
+        return station
+    if not isinstance(station, Station):
+        station = Station.objects.get(pk=station.pk)
+    for name, value in changes.items():
+        setattr(station, name, value)
+    station.save(update_fields=list(changes))
+    return station
 
 
 def _check_station(station, entity: ParsedEntity, unit):
@@ -172,7 +206,7 @@ def upsert_entities(*, parsed, failed, api_key, create_only=False, content_hash=
     with transaction.atomic():
         source = unit_source(unit)
         entities = _merge(parsed)
-        stations = find_stations([e.id for _, e in entities])
+        stations = find_stations([e.id for _, e in entities], refs=True)
         to_create = []
         ready = []  # (entity, station)
         for index, entity in entities:
@@ -188,8 +222,7 @@ def upsert_entities(*, parsed, failed, api_key, create_only=False, content_hash=
                     raise NgsiError("AlreadyExists", _("Thực thể “%(id)s” đã có (trạm %(code)s).")
                                     % {"id": entity.id[:120], "code": station.code})
                 _check_station(station, entity, unit)
-                _refresh_station(station, entity)
-                ready.append((entity, station))
+                ready.append((entity, _refresh_station(station, entity)))
                 outcome.updated.append(entity.id)
             except NgsiError as error:
                 problems.append((index, entity.id, error))
@@ -229,23 +262,23 @@ def upsert_entities(*, parsed, failed, api_key, create_only=False, content_hash=
 
 def _write(outcome, ready, *, api_key, source, content_hash, problems, operation, total=None):
     """Readings of every (entity, station) in one storage call, the IngestBatch and its audit event."""
-    from .. import storage
-
     unit = api_key.unit
     now = timezone.now()
-    readings = [(station.code, metric, t, value) for entity, station in ready for metric, t, value in entity.readings]
-    outcome.received = len(readings)
+    outcome.received = sum(len(entity.readings) for entity, _station in ready)
     batch = IngestBatch.objects.create(
         kind=SourceKind.NGSI_LD, source=source, unit=unit, api_key=api_key, target="readings",
         content_hash=content_hash, status=BatchStatus.COMMITTED if ready else BatchStatus.REJECTED,
         rows_received=outcome.received, created_at=now,
     )
     written = 0
-    if readings:
-        series = storage.series_ids_for({(code, metric) for code, metric, _, _ in readings})
-        rows = [(series[(code, metric)], t, value) for code, metric, t, value in readings]
-        result = storage.write_readings(rows, batch=batch)
-        written = result.written
+    if outcome.received:
+        codes = {metric for entity, _station in ready for metric, _t, _value in entity.readings}
+        metric_ids = dict(Metric.objects.filter(code__in=codes).values_list("code", "pk"))
+        series = storage.series_ids_by_keys({(station.pk, metric_ids[metric]) for entity, station in ready
+                                             for metric, _t, _value in entity.readings})
+        rows = [(series[(station.pk, metric_ids[metric])], t, value)
+                for entity, station in ready for metric, t, value in entity.readings]
+        written = storage.write_readings(rows, batch=batch).written
     outcome.written = written
     batch.rows_written = written
     batch.errors = [{"row": index + 1, "entity": entity_id, "column": "", "message": error.detail}

@@ -1,8 +1,10 @@
 """NGSI-LD: a Smart Data Models entity upserted comes back from GET with the same values, times and location;
 queries, PATCH, creation, errors in the specification's shape, idempotent re-sending, and units' boundaries."""
 
+import gc
 import json
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 
@@ -266,6 +268,53 @@ def test_batch_with_some_bad_entities_is_207_and_stores_the_good_ones(api, metri
     batch = IngestBatch.objects.get()
     assert [e["row"] for e in batch.errors] == [2, 3]
     assert list(Station.objects.values_list("ngsi_id", flat=True)) == [ENTITY_ID]
+
+
+def test_every_entity_of_a_batch_is_checked_and_converted_alike(api, metrics):
+    """The entities after the first of a batch repeat its attribute names, units and times (what a FIWARE agent
+    sends): each is still converted, range-checked and timed on its own."""
+    at, other = hours_ago(2), hours_ago(1)
+    ids = [f"urn:ngsi-ld:AirQualityObserved:S{i}" for i in range(6)]
+    batch = [air_quality(ids[0], at=at), air_quality(ids[1], at=at, pm25=12, pm10=20.5),
+             dict(air_quality(ids[2], at=other), relativeHumidity={"type": "Property", "value": 0.5, "unitCode": "C62",
+                                                                   "observedAt": other}),
+             air_quality(ids[3], at=at, pm25=5000.0),  # out of range
+             dict(air_quality(ids[4], at=at), pm10={"type": "Property", "value": 3.0, "unitCode": "MTR",
+                                                    "observedAt": at}),
+             dict(air_quality(ids[5], at=at), pm25={"type": "Property", "value": 9.0,
+                                                    "observedAt": "2001-13-01T00:00:00Z"})]
+    response = api.post("entityOperations/upsert", batch)
+    assert response.status_code == 207, response.content
+    errors = {e["entityId"]: e["error"]["detail"] for e in response.json()["errors"]}
+    assert set(errors) == {ids[3], ids[4], ids[5]}
+    assert "ngoài khoảng" in errors[ids[3]] and "unitCode" in errors[ids[4]] and "ISO 8601" in errors[ids[5]]
+    values = {(s, m): (v, t) for s, m, v, t in Series.objects.values_list("station__ngsi_id", "metric__code",
+                                                                           "last_value", "last_t")}
+    at_epoch = int(datetime.fromisoformat(at).timestamp())
+    assert values[(ids[1], "pm25")] == (12.0, at_epoch) and values[(ids[1], "pm10")] == (20.5, at_epoch)
+    assert values[(ids[1], "humidity")] == (pytest.approx(71.0), at_epoch)  # C62 → per cent, as for the first
+    assert values[(ids[2], "humidity")] == (pytest.approx(50.0), int(datetime.fromisoformat(other).timestamp()))
+    assert values[(ids[2], "aqi")] == (92.0, int(datetime.fromisoformat(other).timestamp()))
+    assert not Station.objects.filter(ngsi_id__in=ids[3:]).exists()
+
+
+def test_the_garbage_collector_is_paused_during_a_batch_only(api, metrics):
+    from ioc.monitoring.ngsild.views import _CollectorPaused
+
+    seen = []
+    api.post("entityOperations/upsert", [air_quality()])
+    assert gc.isenabled()
+    with mock.patch("ioc.monitoring.ngsild.service.upsert_entities", side_effect=lambda **kw: seen.append(
+            gc.isenabled()) or 1 / 0):
+        assert api.post("entityOperations/upsert", [air_quality()]).status_code == 500
+    assert seen == [False] and gc.isenabled()
+    assert api.post("entityOperations/upsert", {"id": "x"}).status_code == 400
+    assert gc.isenabled()
+    with _CollectorPaused():  # two batches at once (two threads): the collector resumes after the last one
+        with _CollectorPaused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
 
 
 def test_another_units_key_cannot_update_the_station(api, metrics, station_b):
