@@ -18,6 +18,7 @@ from django.db import transaction
 
 from ioc.core import audit
 from ioc.core.models import Unit
+from ioc.monitoring.demo.catalogue import RIVER_ALARMS
 from ioc.monitoring.models import DataSource, Metric, Series, Station
 
 from .models import AlertEvent, AlertRule, CapCategory, Certainty, Condition, EventNote, EventStatus, NoteKind, Urgency
@@ -41,13 +42,7 @@ def _rule(name, **fields):
     return {"name": name, **fields}
 
 
-# River alarm levels (m) at each hydrological station: (station code, river, I, II, III)
-RIVERS = [
-    ("mn-dap-cau", "sông Cầu", 4.3, 5.3, 6.3),
-    ("mn-phu-lang-thuong", "sông Thương", 4.3, 5.3, 6.3),
-    ("mn-luc-nam", "sông Lục Nam", 4.3, 5.3, 6.3),
-    ("mn-ben-ho", "sông Đuống", 6.8, 7.8, 8.8),
-]
+RIVERS = RIVER_ALARMS  # river alarm levels (m) at each hydrological station: (station code, river, I, II, III)
 
 
 def rule_specs():

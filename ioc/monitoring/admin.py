@@ -4,8 +4,8 @@ not listed: they are millions of rows written by the storage service only."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import (DataSource, Domain, Indicator, IngestBatch, Metric, Observation, Sector, Station, WallLayout,
-                     WallPanel)
+from .models import (DataSource, Domain, Indicator, IngestBatch, Metric, Observation, Sector, Series, Station,
+                     WallLayout, WallPanel)
 
 
 @admin.register(Domain)
@@ -48,8 +48,34 @@ class MetricAdmin(admin.ModelAdmin):
     search_fields = ("code", "name", "name_en")
 
 
+class SeriesInline(admin.TabularInline):
+    """The station's metrics, with thresholds of its own where its place calls for them (a river's alarm levels
+    at its gauge). Series come with the first reading; deleting one would delete its readings."""
+
+    model = Series
+    extra = 0
+    can_delete = False
+    fields = ("metric", "metric_thresholds", "warning_threshold", "critical_threshold", "last_value", "last_time")
+    readonly_fields = ("metric", "metric_thresholds", "last_value", "last_time")
+    verbose_name_plural = _("đại lượng đo và ngưỡng riêng của trạm")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ngưỡng chung (cảnh báo / nghiêm trọng)"))
+    def metric_thresholds(self, series):
+        metric = series.metric
+        return " / ".join("–" if v is None else f"{v:g}" for v in (metric.warning_threshold,
+                                                                    metric.critical_threshold))
+
+    @admin.display(description=_("thời điểm đo cuối"))
+    def last_time(self, series):
+        return series.last_time
+
+
 @admin.register(Station)
 class StationAdmin(admin.ModelAdmin):
+    inlines = [SeriesInline]
     list_display = ("code", "name", "kind", "area", "owner_unit", "is_active", "is_public", "last_seen_at")
     list_filter = ("kind", "is_active", "is_public", "owner_unit")
     search_fields = ("code", "name", "address", "ngsi_id")

@@ -16,6 +16,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone as dt_timezone
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -75,6 +76,17 @@ class Status(models.TextChoices):
     WARNING = "warning", _("Cảnh báo")
     CRITICAL = "critical", _("Nghiêm trọng")
     UNKNOWN = "unknown", _("Chưa có số liệu")
+
+
+def check_thresholds(direction, warning, critical):
+    """ValidationError unless the critical threshold is at least as bad as the warning one."""
+    if warning is None or critical is None:
+        return
+    up = direction == Direction.UP
+    if (critical > warning) if up else (critical < warning):
+        raise ValidationError({"critical_threshold": _(
+            "Ngưỡng nghiêm trọng phải xấu hơn ngưỡng cảnh báo (%(direction)s).") % {
+            "direction": _("thấp hơn") if up else _("cao hơn")}})
 
 
 def status_for(value, *, direction, warning, critical) -> str:
@@ -183,6 +195,9 @@ class Metric(Localized, models.Model):
         return status_for(value, direction=self.direction, warning=self.warning_threshold,
                           critical=self.critical_threshold)
 
+    def clean(self):
+        check_thresholds(self.direction, self.warning_threshold, self.critical_threshold)
+
 
 class IndicatorQuerySet(models.QuerySet):
     def active(self):
@@ -249,6 +264,9 @@ class Indicator(Localized, models.Model):
     def status_for(self, value):
         return status_for(value, direction=self.direction, warning=self.warning_threshold,
                           critical=self.critical_threshold)
+
+    def clean(self):
+        check_thresholds(self.direction, self.warning_threshold, self.critical_threshold)
 
 
 # --- Data sources and ingestion batches -----------------------------------------------------------
@@ -491,6 +509,12 @@ class Series(models.Model):
     metric = models.ForeignKey(Metric, verbose_name=_("đại lượng"), on_delete=models.PROTECT, related_name="series")
     last_t = models.BigIntegerField(_("thời điểm đo cuối (epoch)"), null=True, blank=True)
     last_value = models.FloatField(_("giá trị cuối"), null=True, blank=True)
+    # The station's own thresholds, where its place calls for them (each river's alarm levels at its gauge);
+    # empty: the metric's.
+    warning_threshold = models.FloatField(_("ngưỡng cảnh báo riêng của trạm"), null=True, blank=True,
+                                          help_text=_("Để trống để dùng ngưỡng chung của đại lượng đo."))
+    critical_threshold = models.FloatField(_("ngưỡng nghiêm trọng riêng của trạm"), null=True, blank=True,
+                                           help_text=_("Để trống để dùng ngưỡng chung của đại lượng đo."))
 
     class Meta:
         verbose_name = _("chuỗi số liệu")
@@ -503,6 +527,25 @@ class Series(models.Model):
     @property
     def last_time(self):
         return from_epoch(self.last_t) if self.last_t is not None else None
+
+    def thresholds(self, metric=None):
+        """(warning, critical): the station's own where set, else the metric's."""
+        return series_thresholds(metric or self.metric, self.warning_threshold, self.critical_threshold)
+
+    def status_for(self, value, metric=None):
+        metric = metric or self.metric
+        warning, critical = self.thresholds(metric)
+        return status_for(value, direction=metric.direction, warning=warning, critical=critical)
+
+    def clean(self):
+        if self.metric_id:
+            check_thresholds(self.metric.direction, *self.thresholds())
+
+
+def series_thresholds(metric, warning, critical):
+    """(warning, critical) of a series from its own thresholds (None: the metric's)."""
+    return (metric.warning_threshold if warning is None else warning,
+            metric.critical_threshold if critical is None else critical)
 
 
 class Reading(models.Model):

@@ -43,6 +43,8 @@ from .models import (
     StationKind,
     Status,
     bucket_start,
+    series_thresholds,
+    status_for,
 )
 from .signals import observations_written, readings_written
 
@@ -589,11 +591,13 @@ def stations(access, *, area=None, now=None):
     labels = {pk: (m.label, m.unit_of_measure) for pk, m in metrics.items()}
     order = {pk: (m.order, m.code) for pk, m in metrics.items()}
     rows = sorted(Series.objects.filter(station_id__in=list(stations_by_id))
-                  .values_list("station_id", "metric_id", "last_t", "last_value"), key=lambda r: order[r[1]])
-    for station_id, metric_id, last_t, last_value in rows:
+                  .values_list("station_id", "metric_id", "last_t", "last_value", "warning_threshold",
+                               "critical_threshold"), key=lambda r: order[r[1]])
+    for station_id, metric_id, last_t, last_value, own_warning, own_critical in rows:
         entry = stations_by_id[station_id]
         metric = metrics[metric_id]
-        status = metric.status_for(last_value)
+        warning, critical = series_thresholds(metric, own_warning, own_critical)
+        status = status_for(last_value, direction=metric.direction, warning=warning, critical=critical)
         fresh = last_t is not None and now - last_t <= STATION_SILENT_AFTER
         name, unit = labels[metric_id]
         entry["values"].append({
@@ -601,7 +605,7 @@ def stations(access, *, area=None, now=None):
             "value": _round(last_value, metric.decimals), "t": last_t,
             "time": datetime.fromtimestamp(last_t, VN_TZ).strftime("%H:%M %d/%m/%Y") if last_t else "",
             "status": status, "colour": STATUS_COLOURS[status], "fresh": fresh,
-            "warning": metric.warning_threshold, "critical": metric.critical_threshold,
+            "warning": warning, "critical": critical,
         })
         if fresh:
             entry["silent"] = False
@@ -635,9 +639,10 @@ def station_history(station, metric_code=None, *, days=7, end=None):
     out = []
     for s in series:
         d = s.metric.decimals
+        warning, critical = s.thresholds()
         out.append({
             "metric": s.metric.code, "name": s.metric.label, "unit": s.metric.unit_of_measure,
-            "warning": s.metric.warning_threshold, "critical": s.metric.critical_threshold,
+            "warning": warning, "critical": critical,
             "points": [[bucket_label(b, grain), _round(total / count if count else None, d), _round(low, d),
                         _round(high, d)] for b, count, total, low, high in by_series.get(s.pk, [])],
         })

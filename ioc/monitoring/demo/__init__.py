@@ -36,8 +36,8 @@ from ..models import (
 )
 from . import figures, sensors
 from .catalogue import (
-    DOMAINS, INDICATORS, METRICS, NGSI_TYPES, OBSERVATION_SOURCES, SECTORS, SOURCES, STATION_METRICS,
-    STATIONS, WALL_LAYOUTS,
+    DOMAINS, INDICATORS, METRICS, NGSI_TYPES, OBSERVATION_SOURCES, RIVER_ALARMS, SECTORS, SOURCES,
+    STATION_METRICS, STATIONS, WALL_LAYOUTS,
 )
 
 PROVINCE_CODE = "24"
@@ -81,6 +81,7 @@ def seed_monitoring(stdout=None, *, now=None, history_months=None, reading_days=
     created["observations"] = seed_figures(province, communes, now=now, history_months=history_months)
     say(stdout, "Đang tạo số liệu quan trắc…")
     created["readings"] = seed_readings(now=now, days=reading_days, all_stations=all_stations)
+    seed_station_thresholds()
     if any(created.values()):
         audit.record(AuditAction.CREATE, object_type="monitoring.indicator",
                      object_repr="Dữ liệu giám sát tỉnh Bắc Ninh (dữ liệu trình diễn)", changes=created,
@@ -335,6 +336,19 @@ def _finish(batch):
 
 
 # --- Sensor readings ----------------------------------------------------------------------------------------------
+
+
+def seed_station_thresholds():
+    """Each river gauge's water-level series gets its river's alarm levels (I: warning, II: critical), unless
+    its thresholds were set already (an administrator's edit stays)."""
+    changed = 0
+    for code, _river, level_1, level_2, _level_3 in RIVER_ALARMS:
+        for series in Series.objects.filter(station__code=code, metric__code="water_level",
+                                            warning_threshold__isnull=True, critical_threshold__isnull=True):
+            series.warning_threshold, series.critical_threshold = level_1, level_2
+            series.save(update_fields=["warning_threshold", "critical_threshold"])
+            changed += 1
+    return changed
 
 
 def seed_readings(*, now, days, all_stations=True):

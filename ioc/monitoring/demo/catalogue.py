@@ -294,6 +294,17 @@ OBSERVATION_SOURCES = {
 }
 
 
+# Alarm levels (m) of the rivers at the hydrological stations (báo động I, II, III; Quyết định 05/2020/QĐ-TTg):
+# (station code, river, I, II, III). The station's water-level series takes I as its warning threshold and II as
+# its critical one; the alert rules (ioc/alerts/demo.py) watch all three.
+RIVER_ALARMS = [
+    ("mn-dap-cau", "sông Cầu", 4.3, 5.3, 6.3),
+    ("mn-phu-lang-thuong", "sông Thương", 4.3, 5.3, 6.3),
+    ("mn-luc-nam", "sông Lục Nam", 4.3, 5.3, 6.3),
+    ("mn-ben-ho", "sông Đuống", 6.8, 7.8, 8.8),
+]
+
+
 @dataclass(frozen=True)
 class StationSpec:
     code: str
@@ -333,8 +344,7 @@ STATIONS = [
     StationSpec("kk-van-mon", "Trạm không khí làng nghề Văn Môn", StationKind.AIR_QUALITY, "Xã Văn Môn",
                 (0.002, -0.002), "Thôn Mẫn Xá, xã Văn Môn", "so-nong-nghiep-moi-truong", "quan-trac-khong-khi",
                 "2024-04-22", {"level": 1.35, "traffic": 0.8, "so2": 2.2, "co": 1.4}),
-    # River water levels (official hydrological stations). Thresholds belong to the metric, not the station: the
-    # Đuống at Bến Hồ has higher alarm levels (its alert rules say so), and its levels here stay below the metric's.
+    # River water levels (official hydrological stations); each gauge has its river's alarm levels (RIVER_ALARMS).
     StationSpec("mn-dap-cau", "Trạm thủy văn Đáp Cầu (sông Cầu)", StationKind.WATER_LEVEL, "Phường Vũ Ninh",
                 (0.005, -0.002), "Cầu Đáp Cầu, phường Vũ Ninh", "so-nong-nghiep-moi-truong", "thuy-van",
                 "2019-01-01", {"dry": 1.1, "wet": 2.6, "gain": 1.0}),

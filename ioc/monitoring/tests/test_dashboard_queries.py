@@ -141,6 +141,35 @@ def test_stations_have_latest_values_and_worst_status(world, people):
     assert public == {"kk-bac-giang"}
 
 
+def test_a_station_with_thresholds_of_its_own_is_coloured_by_them(world, people):
+    """A river's alarm levels differ from gauge to gauge: the series' own thresholds win over the metric's."""
+    world.series.warning_threshold, world.series.critical_threshold = 90.0, 120.0
+    world.series.save()
+    row = {s["code"]: s for s in queries.stations(get_access(people["officer"]))}["kk-bac-giang"]
+    assert row["status"] == Status.OK  # 82 is critical by the metric's thresholds (50 / 75), not by its own
+    assert (row["values"][0]["warning"], row["values"][0]["critical"]) == (90.0, 120.0)
+    assert queries.station_history(world.station, days=7)["series"][0]["critical"] == 120.0
+    world.series.critical_threshold = None  # only the warning threshold of its own: the metric's critical one
+    world.series.save()
+    row = next(s for s in queries.stations(ANONYMOUS))
+    assert row["status"] == Status.CRITICAL and row["values"][0]["warning"] == 90.0
+    assert row["values"][0]["critical"] == world.metric.critical_threshold
+
+
+def test_thresholds_must_be_in_the_bad_direction(world):
+    from django.core.exceptions import ValidationError
+
+    world.series.warning_threshold, world.series.critical_threshold = 90.0, 60.0  # PM2.5: higher is worse
+    with pytest.raises(ValidationError) as error:
+        world.series.full_clean()
+    assert "phải xấu hơn ngưỡng cảnh báo" in str(error.value.message_dict["critical_threshold"])
+    world.series.critical_threshold = 95.0
+    world.series.full_clean()
+    world.metric.critical_threshold = 40.0  # below its warning threshold of 50
+    with pytest.raises(ValidationError):
+        world.metric.full_clean()
+
+
 def test_a_station_that_stopped_sending_is_silent(world, people):
     world.series.last_t = world.now - 3 * 3600
     world.series.save()

@@ -193,6 +193,18 @@ def test_readings_cover_the_window_and_rollups_match_them(seeded):
     assert province_pm25.count == 24 and province_pm25.stations == 1
 
 
+def test_river_gauges_have_their_rivers_alarm_levels(seeded):
+    gauge = Series.objects.get(station__code="mn-dap-cau", metric__code="water_level")
+    assert (gauge.warning_threshold, gauge.critical_threshold) == (4.3, 5.3)  # sông Cầu: báo động I and II
+    gauge.warning_threshold, gauge.critical_threshold = 4.0, 5.0  # an administrator's edit…
+    gauge.save()
+    from ioc.monitoring.demo import seed_station_thresholds
+
+    assert seed_station_thresholds() == 0  # …stays
+    gauge.refresh_from_db()
+    assert gauge.thresholds() == (4.0, 5.0)
+
+
 def test_winter_readings_breach_the_air_quality_thresholds(seeded):
     pm25 = Metric.objects.get(code="pm25")
     assert (pm25.warning_threshold, pm25.critical_threshold) == (50, 100)  # QCVN 05:2023/BTNMT, 24 hours: 50

@@ -69,6 +69,16 @@ def test_spikes_cross_thresholds_in_the_bad_direction(stations, metrics):
         assert values["speed"] < metrics["speed"].warning_threshold
 
 
+def test_spikes_cross_the_stations_own_thresholds(stations, metrics):
+    from ioc.monitoring.models import Series
+
+    Series.objects.create(station=Station.objects.get(code="kk-01"), metric=metrics["pm25"],
+                          warning_threshold=400, critical_threshold=500)
+    simulator = Simulator([s for s in load_series() if s.metric.code == "pm25"], spike_rate=1, seed=3)
+    for _ in range(10):
+        assert [v for _s, _m, v in simulator.values(at_hour(10))][0] > 400
+
+
 def test_it_needs_a_transport_and_stations(db, settings):
     settings.MQTT_URL = ""
     with pytest.raises(CommandError, match="transport"):

@@ -57,3 +57,44 @@ def test_readings_and_rollups_are_not_listed(model):
 def test_an_officer_has_no_back_office(data, people, signed_in):
     response = signed_in(people["officer"]).get(reverse("admin:monitoring_indicator_changelist"))
     assert response.status_code in (302, 403)
+
+
+def _change_form_data(response):
+    """The POST data of an admin change page as it stands (the model form and its inlines)."""
+    data = {}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        data.update({f"{management.prefix}-{name}": management[name].value() for name in management.fields})
+        forms += list(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is True:
+                data[form.add_prefix(name)] = "on"
+            elif value not in (None, False):
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def test_a_station_gets_thresholds_of_its_own_in_the_back_office(data, people, signed_in):
+    from ioc.monitoring.models import Series
+
+    station = Station.objects.get()
+    Metric.objects.filter(code="pm25").update(warning_threshold=50, critical_threshold=75)
+    series = Series.objects.create(station=station, metric=Metric.objects.get(), last_t=1_767_225_600, last_value=30)
+    client = signed_in(people["admin"])
+    url = reverse("admin:monitoring_station_change", args=[station.pk])
+    response = client.get(url)
+    page = response.content.decode()
+    assert "ngưỡng riêng của trạm" in page and "50 / 75" in page
+    form = _change_form_data(response)
+    prefix = response.context["inline_admin_formsets"][0].formset.prefix
+    bad = form | {f"{prefix}-0-warning_threshold": "90", f"{prefix}-0-critical_threshold": "60"}
+    response = client.post(url, bad)
+    assert response.status_code == 200 and "phải xấu hơn ngưỡng cảnh báo" in response.content.decode()
+    response = client.post(url, form | {f"{prefix}-0-warning_threshold": "90", f"{prefix}-0-critical_threshold": "120"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    series.refresh_from_db()
+    assert series.thresholds() == (90, 120)

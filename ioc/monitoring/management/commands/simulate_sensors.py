@@ -22,7 +22,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ioc.monitoring.models import VN_TZ, Direction, Metric, Station, StationKind
+from ioc.monitoring.models import VN_TZ, Direction, Metric, Station, StationKind, series_thresholds
 from ioc.monitoring.mqtt import TOPIC_ROOT, make_client, parse_url
 
 # Metrics a station of each kind reports when it has no series yet (the first that exist are used).
@@ -72,6 +72,7 @@ class Series:
     level: float  # station factor
     noise: float = 0.0
     raining: bool = False
+    thresholds: tuple = (None, None)  # the station's own (warning, critical), else the metric's
 
 
 class Simulator:
@@ -104,7 +105,7 @@ class Simulator:
             else:
                 item.raining = rnd.random() < 0.015
             if rnd.random() < self.spike_rate:
-                return self._spike(metric, 2.0) or 35.0
+                return self._spike(item, 2.0) or 35.0
             return rnd.gammavariate(1.5, 1.6) * item.level if item.raining else 0.0
         level, shape, spread = PROFILES.get(metric.code, (None, lambda h: 1.0, 0.08))
         if level is None:
@@ -113,15 +114,18 @@ class Simulator:
         item.noise = 0.8 * item.noise + rnd.gauss(0, spread)
         value = level * item.level * shape(hour) * (1 + item.noise)
         if rnd.random() < self.spike_rate:
-            spike = self._spike(metric, rnd.uniform(1.02, 1.25))
+            spike = self._spike(item, rnd.uniform(1.02, 1.25))
             if spike is not None:
                 value = spike
         return value
 
-    def _spike(self, metric, factor):
-        """A value past the warning (or, one time in three, the critical) threshold, in the bad direction."""
-        limit = metric.critical_threshold if self.random.random() < 0.33 else metric.warning_threshold
-        limit = limit if limit is not None else metric.warning_threshold
+    def _spike(self, item, factor):
+        """A value past the warning (or, one time in three, the critical) threshold of the series, in the bad
+        direction."""
+        metric = item.metric
+        warning, critical = series_thresholds(metric, *item.thresholds)
+        limit = critical if self.random.random() < 0.33 else warning
+        limit = limit if limit is not None else warning
         if limit is None:
             return None
         return limit / factor if metric.direction == Direction.UP else limit * factor
@@ -138,10 +142,12 @@ def load_series(codes=None, unit=None):
     rnd = random.Random(7)
     series = []
     for station in stations:
-        own = [s.metric for s in station.series.all()]
-        chosen = own or [metrics[c] for c in KIND_METRICS.get(station.kind, []) if c in metrics]
+        own = {s.metric.code: (s.warning_threshold, s.critical_threshold) for s in station.series.all()}
+        chosen = ([s.metric for s in station.series.all()] or
+                  [metrics[c] for c in KIND_METRICS.get(station.kind, []) if c in metrics])
         level = rnd.uniform(0.85, 1.2)
-        series += [Series(station.code, metric, level) for metric in chosen]
+        series += [Series(station.code, metric, level, thresholds=own.get(metric.code, (None, None)))
+                   for metric in chosen]
     return series
 
 
