@@ -72,6 +72,16 @@ def data_root():
     return Path(os.environ.get("IOC_DATA_DIR") or ROOT / "var").resolve()
 
 
+def redis_answers():
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def postgres_answers():
     try:
         import psycopg

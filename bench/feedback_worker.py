@@ -150,6 +150,11 @@ def prepare(backend, target, notes):
     else:
         notes.append(f"{backend}: dataset kept from an earlier run (built in {built['build_s']} s).")
     _forget_posted_reports(notes)
+    if os.environ.get("REDIS_URL"):  # the benchmark's own Redis database: rate-limit counters, unconsumed jobs
+        import redis
+
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+        notes.append(f"{backend}: with Redis for the cache and the task queue (emptied before measuring).")
     _analyze(notes)
     if not (data_dir / "static" / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)
