@@ -133,3 +133,34 @@ def test_station_table_shows_the_main_reading_and_the_others_on_demand(signed_in
 def test_public_home_links_to_the_public_figures(client, db):
     html = client.get("/").content.decode()
     assert 'href="/so-lieu/"' in html and "Số liệu công khai" in html
+
+
+def test_the_station_list_is_filtered_and_paged(signed_in, people, province, commune, units):
+    from ioc.monitoring.models import Station, StationKind
+
+    world = make_world(province, commune, units["a"])
+    for n in range(60):  # a network of a real province: 60 more water gauges, one in three never heard from
+        station = Station.objects.create(code=f"mn-{n:02d}", name=f"Trạm thủy văn số {n:02d}",
+                                         kind=StationKind.WATER_LEVEL, latitude=21.2, longitude=106.1, area=commune,
+                                         owner_unit=units["a"], is_public=True)
+        if n % 3:
+            Series.objects.create(station=station, metric=world.metric, last_t=world.now - 60, last_value=10.0)
+    client = signed_in(people["operator"])
+    page = client.get("/giam-sat/ban-do-tram/").content.decode()
+    assert page.count('<tr data-station="') == 50 and "Trang 1/2" in page  # 62 stations the officer may see
+    assert page.count('"code": "mn-') == 60 and '"code": "kk-bac-giang"' in page  # the map has every one
+    page = client.get("/giam-sat/ban-do-tram/?page=2").content.decode()
+    assert page.count('<tr data-station="') == 12
+    page = client.get("/giam-sat/ban-do-tram/?kind=water_level&state=unknown").content.decode()
+    assert page.count('<tr data-station="') == 20 and "20 trạm phù hợp với bộ lọc" in page
+    assert '"code": "kk-bac-giang"' not in page  # the map shows the same stations as the list
+    page = client.get("/giam-sat/ban-do-tram/?state=critical").content.decode()
+    assert page.count('<tr data-station="') == 1 and 'data-station="kk-bac-giang"' in page
+    page = client.get("/giam-sat/ban-do-tram/?q=SỐ 07").content.decode()
+    assert page.count('<tr data-station="') == 1 and "mn-07" in page
+    # A wrong value is named at its field; the page still answers, with the other filters applied.
+    page = client.get("/giam-sat/ban-do-tram/?kind=volcano&q=số 07&page=abc").content.decode()
+    assert "Loại trạm không hợp lệ." in page and page.count('<tr data-station="') == 1
+    page = client.get("/giam-sat/ban-do-tram/?area=00000").content.decode()
+    assert "Không có xã, phường này trong danh sách." in page
+    assert_no_inline_code(page)

@@ -7,9 +7,11 @@ indicator is a 404 there. Figures come from `queries.py` (rollups and latest val
 
 import csv
 import io
+from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -20,10 +22,10 @@ from django.views.decorators.http import require_GET
 
 from ioc.core import audit
 from ioc.core.access import ANONYMOUS, get_access, permission_required
-from ioc.core.models import AreaLevel, AuditAction
+from ioc.core.models import Area, AreaLevel, AuditAction
 
 from .. import queries
-from ..models import Indicator, Status
+from ..models import Indicator, StationKind, Status
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -326,15 +328,71 @@ def indicator_export_xlsx(request, code):
 # --- Sensor map -----------------------------------------------------------------------------------
 
 
+STATION_PAGE_SIZE = 50
+
+
+class StationFilterForm(forms.Form):
+    """Filters of the sensor map and its station list (a province may run hundreds of stations)."""
+
+    STATES = [("", gettext_lazy("Tất cả")), (Status.OK, Status.OK.label), (Status.WARNING, Status.WARNING.label),
+              (Status.CRITICAL, Status.CRITICAL.label), ("silent", gettext_lazy("Mất tín hiệu")),
+              (Status.UNKNOWN, Status.UNKNOWN.label)]
+
+    kind = forms.ChoiceField(label=gettext_lazy("Loại trạm"), required=False)
+    state = forms.ChoiceField(label=gettext_lazy("Tình trạng"), choices=STATES, required=False)
+    area = forms.ModelChoiceField(label=gettext_lazy("Xã, phường"), queryset=Area.objects.none(), required=False,
+                                  empty_label=gettext_lazy("Tất cả"), to_field_name="code")
+    q = forms.CharField(label=gettext_lazy("Tìm theo tên, mã, địa chỉ trạm"), required=False, max_length=100)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Tất cả")), *StationKind.choices]
+        self.fields["area"].queryset = Area.objects.communes().order_by("name")
+        self.fields["kind"].error_messages["invalid_choice"] = _("Loại trạm không hợp lệ.")
+        self.fields["state"].error_messages["invalid_choice"] = _("Tình trạng không hợp lệ.")
+        self.fields["area"].error_messages["invalid_choice"] = _("Không có xã, phường này trong danh sách.")
+
+
+def station_state(row):
+    """ok, warning, critical, silent (stopped sending) or unknown (never sent) — as the station list shows it."""
+    if row["silent"]:
+        return "silent" if row["values"] else Status.UNKNOWN
+    return row["status"]
+
+
+def _filter_stations(rows, data):
+    if data.get("kind"):
+        rows = [r for r in rows if r["kind"] == data["kind"]]
+    if data.get("state"):
+        rows = [r for r in rows if station_state(r) == data["state"]]
+    if data.get("q"):
+        needle = data["q"].casefold()
+        rows = [r for r in rows if needle in r["name"].casefold() or needle in r["code"].casefold()
+                or needle in (r.get("address") or "").casefold()]
+    return rows
+
+
 @permission_required("monitoring.view")
 @require_GET
 def sensor_map(request):
-    """Stations coloured by status with their latest values; a click opens the station's history."""
+    """Stations coloured by status with their latest values; a click opens the station's history. Filters
+    narrow the map and the list; the list is paged."""
     access = get_access(request.user)
-    rows = queries.stations(access)
+    filters = StationFilterForm(request.GET or None)
+    data = {}
+    if filters.is_bound:
+        filters.is_valid()  # a wrong value is reported at its field; the other filters still apply
+        data = filters.cleaned_data
+    everything = queries.stations(access)
+    rows = queries.stations(access, area=data["area"]) if data.get("area") else everything
+    rows = _filter_stations(rows, data)
+    page = Paginator(rows, STATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    query_string = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "monitoring/sensor_map.html", {
-        "station_rows": _table_rows(rows), "stations": _station_summary(rows), "legend": status_legend(),
-        "silent_colour": queries.STATUS_COLOURS["silent"],
+        "station_rows": _table_rows(page.object_list), "stations": _station_summary(everything),
+        "filters": filters, "page": page, "query_string": query_string, "shown": len(rows),
+        "filtered": any(data.get(name) for name in ("kind", "state", "area", "q")),
+        "legend": status_legend(), "silent_colour": queries.STATUS_COLOURS["silent"],
         "map_config": {**map_base(), "stations": rows,
                        "historyUrl": reverse("api:station_history", kwargs={"code": "__code__"}),
                        "labels": {"history": _("Diễn biến 7 ngày qua"), "loading": _("Đang tải…"), "at": _("lúc"),
