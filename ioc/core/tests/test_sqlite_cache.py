@@ -2,6 +2,7 @@
 across threads and processes, expiry and culling."""
 
 import multiprocessing
+import os
 import threading
 import time
 
@@ -153,3 +154,35 @@ def test_the_rate_limiter_counts_every_key_on_it(cache, monkeypatch):
     monkeypatch.setattr(ratelimit, "cache", cache)
     results = [ratelimit.hit_many([("address", 3), ("contact", 2)], window=60) for _ in range(4)]
     assert results == [[True, True], [True, True], [True, False], [False, False]]
+
+
+def test_a_large_entry_stays_out_of_the_keys_tree(make_cache):
+    """Megabyte values (the public map's last copy) are kept out of the tree that lookups walk: with WITHOUT
+    ROWID whole rows served as dividers there, and each lookup passing the big one read its overflow pages
+    (0.8 ms instead of 5 µs per get, measured beside a 12 MB entry)."""
+    cache = make_cache(MAX_ENTRIES=10_000)
+    cache.set_many({f"small:{n:05d}": n for n in range(3000)})
+    cache.set("small:01500-big", os.urandom(3_000_000))
+    db = cache._db()
+    # SQLite's page statistics: which pages each tree holds, and of what kind.
+    trees = dict(db.execute("SELECT name, group_concat(DISTINCT pagetype) FROM dbstat GROUP BY name").fetchall())
+    keys_tree = next(name for name in trees if name.startswith("sqlite_autoindex_cache"))
+    assert "overflow" not in trees[keys_tree] and "overflow" in trees["cache"]
+    assert cache.get("small:01499") == 1499 and len(cache.get("small:01500-big")) == 3_000_000
+
+
+def test_a_cache_file_of_the_earlier_layout_is_rebuilt_with_its_entries(tmp_path):
+    import sqlite3
+
+    from ioc.lib.sqlite_cache import SQLiteCache
+
+    path = tmp_path / "cache.sqlite3"
+    old = sqlite3.connect(path)
+    old.execute("CREATE TABLE cache (key TEXT PRIMARY KEY, value BLOB, expires REAL) WITHOUT ROWID")
+    old.execute("INSERT INTO cache VALUES (':1:counter', 7, NULL)")
+    old.commit()
+    old.close()
+    cache = SQLiteCache(str(path), {})
+    assert cache.get("counter") == 7 and cache.incr("counter") == 8
+    sql = cache._db().execute("SELECT sql FROM sqlite_master WHERE name = 'cache'").fetchone()[0]
+    assert "WITHOUT ROWID" not in sql
