@@ -2,8 +2,10 @@
 
 Intake reads the same few hundred reference rows for every report; loading them once per process saves
 several queries per request. Any process that saves or deletes a row of the watched models bumps a version
-number in the shared cache, and every process reloads on its next read; a reload also happens at least every
-MAX_AGE seconds, for changes made without model signals (queryset.update(), raw SQL, another tool).
+number in the shared cache; the process that made the change reloads on its next read, every other process
+within CHECK_EVERY seconds (the version is read from the shared cache at most that often, not on every read: a
+busy intake reads four of these caches per request). A reload also happens at least every MAX_AGE seconds, for
+changes made without model signals (queryset.update(), raw SQL, another tool).
 """
 
 import threading
@@ -14,6 +16,7 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 MAX_AGE = 300
+CHECK_EVERY = 1.0  # seconds between two reads of the shared version
 
 _all = []
 
@@ -27,6 +30,7 @@ class ReferenceCache:
         self._value = None
         self._version = None
         self._loaded_at = 0.0
+        self._checked_at = 0.0
         self._lock = threading.Lock()
         _all.append(self)
 
@@ -51,15 +55,19 @@ class ReferenceCache:
         self._version = None
 
     def get(self):
+        now = time.monotonic()
+        if (self._version is not None and now - self._checked_at < CHECK_EVERY
+                and now - self._loaded_at <= MAX_AGE):
+            return self._value
         version = cache.get(self.key)
         if version is None:
             cache.add(self.key, time.time_ns(), timeout=None)
             version = cache.get(self.key)
-        now = time.monotonic()
         if self._version is None or version != self._version or now - self._loaded_at > MAX_AGE:
             with self._lock:
                 self._value = self.loader()
                 self._version, self._loaded_at = version, now
+        self._checked_at = now
         return self._value
 
 
