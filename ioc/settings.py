@@ -149,7 +149,7 @@ IOC_CAP_SENDER = env_str("IOC_CAP_SENDER", "ioc@bacninh.gov.vn")  # <sender> of 
 
 # Cache (rate limits, computed statistics): Redis when configured, else files shared by all local processes.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+    CACHES = {"default": {"BACKEND": "ioc.lib.redis_cache.ReusingRedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": "ioc"}}
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
