@@ -66,7 +66,8 @@ METHOD = [
     "(10 for the unit's full list). Naive baselines: the same views with naive functions patched in (Open311: "
     "model instances serialized one by one, following relations; inbox: every report of the unit loaded and "
     "filtered and sorted in Python; map: a list of dicts from full instances), 1 to 3 calls.",
-    "Throughput: gunicorn sync workers on a free local port, 16 client threads (urllib) in the benchmark "
+    "Throughput: gunicorn sync workers (measured faster here than `manage.py serve`'s 4 threads per worker, "
+    "which keep a slow client from holding a whole worker) on a free local port, 16 client threads (urllib) in the benchmark "
     "process on the same machine, 10 API keys; a run stops after 2,000 requests (600 for the one-worker "
     "baseline) or 60 s. SQLite runs as the embedded default (cache and task queue in SQLite files); "
     "PostgreSQL as deployed, with Redis for the cache and the task queue when it answers.",
