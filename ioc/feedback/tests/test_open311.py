@@ -2,7 +2,7 @@
 their filters and default window, tokens, and errors in the specification's shape. The POST side is in
 test_open311_post.py, the XML documents in test_open311_xml.py."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -352,3 +352,21 @@ def test_an_unexpected_failure_is_a_500_error_without_a_trace(client, db, monkey
     [error] = response.json()
     assert error["code"] == 500
     assert "secret.py" not in response.content.decode() and "Traceback" not in response.content.decode()
+
+
+def test_updated_datetime_is_the_time_of_the_last_step(client, make_report):
+    at = {name: datetime(2026, 3, day, 3, 0, tzinfo=UTC) for name, day in
+          (("updated", 2), ("answered", 5), ("closed", 9))}
+    answered, closed, open_one = make_report(), make_report(), make_report()
+    Report.objects.filter(pk=answered.pk).update(status=Status.ANSWERED, answered_at=at["answered"],
+                                                  updated_at=at["updated"])
+    Report.objects.filter(pk=closed.pk).update(status=Status.CLOSED, answered_at=at["answered"],
+                                                closed_at=at["closed"], updated_at=at["updated"])
+    Report.objects.filter(pk=open_one.pk).update(status=Status.IN_PROGRESS, answered_at=at["answered"],
+                                                  updated_at=at["updated"])
+    items = {i["service_request_id"]: i for i in client.get(url("requests")).json()}
+    assert items[closed.code]["updated_datetime"] == "2026-03-09T10:00:00+07:00"
+    assert items[answered.code]["updated_datetime"] == "2026-03-05T10:00:00+07:00"
+    assert items[open_one.code]["updated_datetime"] == "2026-03-02T10:00:00+07:00"
+    single = client.get(url("request", service_request_id=closed.code)).json()[0]
+    assert single["updated_datetime"] == "2026-03-09T10:00:00+07:00"
