@@ -62,7 +62,8 @@ METHOD = [
     "Dataset: 1,000,000 reports over four years ending today (Bắc Ninh's categories, routing and communes, "
     "about 2% open, 8.5% rejected, 2% merged), 5.6 million timeline events, 206,000 cooperating-unit links; "
     "written once with executemany (SQLite) or COPY (PostgreSQL) and kept between runs.",
-    "Latency: Django's test Client in-process (the whole middleware stack, no network), 30 calls after warm-up "
+    "Latency: Django's test Client in-process (the whole middleware stack, no network; the loaded objects "
+    "frozen out of the garbage collector's sight, as ioc/wsgi.py does in each server worker), 30 calls after warm-up "
     "(10 for the unit's full list). Naive baselines: the same views with naive functions patched in (Open311: "
     "model instances serialized one by one, following relations; inbox: every report of the unit loaded and "
     "filtered and sorted in Python; map: a list of dicts from full instances), 1 to 3 calls.",

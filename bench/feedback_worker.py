@@ -1,7 +1,7 @@
 """The measuring side of bench_feedback, run in a subprocess whose environment selects the database."""
 
 import cProfile
-import traceback
+import gc
 import io
 import json
 import os
@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -513,6 +514,7 @@ def measure(backend, target):
     figures[f"{db} · dataset"] = {"reports": Report.objects.count(), "events": ReportEvent.objects.count(),
                                   "cooperating_links": built.get("cooperating"), "build_s": built.get("build_s")}
     load = os.getloadavg()
+    gc.freeze()  # as ioc/wsgi.py does in each server worker once the project is loaded
     latency(backend, figures, notes)
     keys = _api_keys()
     for workers, count in ((2, POSTS), (1, BASELINE_POSTS)):

@@ -97,3 +97,13 @@ def test_data_dir_holds_database_secret_and_task_store(tmp_path):
     assert database == str(tmp_path / "ioc.sqlite3")
     assert task_store == str(tmp_path / "tasks.sqlite3")
     assert (tmp_path / "secret_key").exists()
+
+
+def test_the_wsgi_worker_freezes_what_it_loaded(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IOC_", "DATABASE_URL", "REDIS_URL", "PYTEST", "DJANGO_"))}
+    env.update({"IOC_DATA_DIR": str(tmp_path)})
+    script = "import gc, ioc.wsgi; print(gc.get_freeze_count())"
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.split()[-1]) > 10_000  # Django and the project's modules
