@@ -655,17 +655,21 @@ def _wide_area_deltas(groups):
     for metric_id, area_id, level, parent_id, hour, day, month, n, _, total, low, high, *new in groups:
         for area in area_of(area_id, level, parent_id):
             for grain, bucket, stations in zip("hdm", (hour, day, month), new):
-                key = (area, metric_id, grain, bucket)
-                row = deltas.get(key)
-                if row is None:
-                    deltas[key] = [n, total, low, high, stations]
-                else:
-                    row[0] += n
-                    row[1] += total
-                    row[2] = min(row[2], low)
-                    row[3] = max(row[3], high)
-                    row[4] += stations
+                _add_delta(deltas, (area, metric_id, grain, bucket), n, total, low, high, stations)
     return [key + tuple(row) for key, row in deltas.items()]
+
+
+def _add_delta(deltas, key, n, total, low, high, stations):
+    """Add one group's figures to the area rollup delta under key."""
+    row = deltas.get(key)
+    if row is None:
+        deltas[key] = [n, total, low, high, stations]
+    else:
+        row[0] += n
+        row[1] += total
+        row[2] = min(row[2], low)
+        row[3] = max(row[3], high)
+        row[4] += stations
 
 
 def _months(times):
@@ -862,14 +866,5 @@ def _update_areas(writer, plan):
         deltas = {}
         for (areas, metric_id, grain, bucket), (n, total, low, high, stations) in sums.items():
             for area_id in areas:
-                key = (area_id, metric_id, grain, bucket)
-                row = deltas.get(key)
-                if row is None:
-                    deltas[key] = [n, total, low, high, stations]
-                else:
-                    row[0] += n
-                    row[1] += total
-                    row[2] = min(row[2], low)
-                    row[3] = max(row[3], high)
-                    row[4] += stations
+                _add_delta(deltas, (area_id, metric_id, grain, bucket), n, total, low, high, stations)
         writer.grow_areas([key + tuple(row) for key, row in deltas.items()])
