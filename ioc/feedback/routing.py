@@ -42,10 +42,8 @@ class Router:
         """The most specific rule: one naming the category (or one of its ancestors) and the area beats one naming
         only the category, which beats one naming only the area; a nearer category beats a farther ancestor."""
         chain = self.chain(category_id)
-        candidates = [(c, area_id) for c in chain] if area_id is not None else []
-        candidates += [(c, None) for c in chain]
-        candidates += [(None, area_id), (None, None)] if area_id is not None else [(None, None)]
-        for target in candidates:
+        areas = (area_id, None) if area_id is not None else (None,)
+        for target in [(c, a) for a in areas for c in chain] + [(None, a) for a in areas]:
             rule = self.by_target.get(target)
             if rule is not None:
                 return rule

@@ -2,9 +2,7 @@
 
 import time
 
-from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
-from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache import cache
 
 
 def hit(key: str, *, limit: int, window: int) -> bool:
@@ -19,30 +17,13 @@ def hit_many(limits, *, window: int) -> list[bool]:
     buckets = [f"rl:{key}:{bucket}" for key, _limit in limits]
     if not buckets:
         return []
-    count_hits = getattr(cache, "count_hits", None)  # the SQLite cache counts them all in one write
+    # The project's caches (the SQLite file, Redis) count them all in one write or one round trip.
+    count_hits = getattr(cache, "count_hits", None)
     if count_hits is not None:
         counts = count_hits(buckets, timeout=window + 5)
-    elif isinstance(_backend(), RedisCache):
-        counts = _count_on_redis(buckets, window)
     else:
         counts = [_count(name, window) for name in buckets]
     return [count <= limit for count, (_key, limit) in zip(counts, limits)]
-
-
-def _backend():
-    """The cache back end itself (django.core.cache.cache is a proxy to the current thread's one)."""
-    return cache if isinstance(cache, BaseCache) else caches[DEFAULT_CACHE_ALIAS]
-
-
-def _count_on_redis(buckets, window):
-    """Redis: INCR each counter and give a new one its expiry (EXPIRE … NX), all in one round trip."""
-    backend = _backend()
-    keys = [backend.make_and_validate_key(bucket) for bucket in buckets]
-    pipeline = backend._cache.get_client(keys[0], write=True).pipeline(transaction=False)
-    for key in keys:
-        pipeline.incr(key)
-        pipeline.expire(key, window + 5, nx=True)
-    return pipeline.execute()[0::2]
 
 
 def _count(bucket, window):

@@ -660,7 +660,7 @@ def _wide_area_deltas(groups):
 
 
 def _add_delta(deltas, key, n, total, low, high, stations):
-    """Add one group's figures to the area rollup delta under key."""
+    """Add one group's figures (count, sum, min, max, new stations) to the delta under key."""
     row = deltas.get(key)
     if row is None:
         deltas[key] = [n, total, low, high, stations]
@@ -851,18 +851,7 @@ def _update_areas(writer, plan):
         sums = {}
         for s, grain, bucket, n, total, low, high, is_new in plan.grown:
             metric_id, areas = places[s]
-            key = (areas, metric_id, grain, bucket)
-            row = sums.get(key)
-            if row is None:
-                sums[key] = [n, total, low, high, is_new]
-            else:
-                row[0] += n
-                row[1] += total
-                if low < row[2]:
-                    row[2] = low
-                if high > row[3]:
-                    row[3] = high
-                row[4] += is_new
+            _add_delta(sums, (areas, metric_id, grain, bucket), n, total, low, high, is_new)
         deltas = {}
         for (areas, metric_id, grain, bucket), (n, total, low, high, stations) in sums.items():
             for area_id in areas:

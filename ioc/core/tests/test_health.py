@@ -5,11 +5,7 @@ import socket
 import pytest
 from huey import RedisHuey
 
-
-def _port_answers(port):
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+from tests.services import port_answers
 
 
 def test_healthy_system_answers_200(client, db, settings):
@@ -34,7 +30,7 @@ def test_unreachable_mqtt_broker_gives_503(client, db, settings):
 
 
 def test_reachable_mqtt_broker_is_ok(client, db, settings):
-    if not _port_answers(1883):
+    if not port_answers(1883):
         pytest.skip("No MQTT broker answers on 127.0.0.1:1883 (start Mosquitto to run this test).")
     settings.MQTT_URL = "mqtt://127.0.0.1:1883"
     response = client.get("/healthz")

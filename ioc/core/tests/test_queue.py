@@ -1,16 +1,11 @@
 """Background jobs run on huey: tasks run at once in tests, and a task round-trips through the real storage."""
 
 import os
-import socket
 
 import pytest
 from huey import RedisHuey
 
-
-def _redis_answers():
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(("127.0.0.1", 6379)) == 0
+from tests.services import port_answers
 
 
 def _round_trip(huey):
@@ -38,7 +33,7 @@ def test_sqlite_task_store_round_trip(tmp_path):
 
 def test_redis_task_store_round_trip():
     url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
-    if not _redis_answers():
+    if not port_answers(6379):
         pytest.skip("No Redis answers on 127.0.0.1:6379 (start redis-server to run this test).")
     huey = RedisHuey("ioc-test-roundtrip", url=url)
     huey.flush()

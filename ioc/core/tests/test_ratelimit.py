@@ -1,32 +1,24 @@
 """The rate limiter on each cache it runs on: Redis (production), the SQLite file (embedded run) and any other
 Django cache; every key of a request is counted, windows expire."""
 
-import socket
 import time
 
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
 from ioc.lib import ratelimit
+from tests.services import port_answers
 
 REDIS = "redis://127.0.0.1:6379/6"  # a database of its own
 
 
-def _redis_answers():
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis_cache():
-    if not _redis_answers():
+    if not port_answers(6379):
         pytest.skip("No Redis answers on 127.0.0.1:6379: the Redis path of the rate limiter is not exercised.")
-    from django.core.cache.backends.redis import RedisCache
+    from ioc.lib.redis_cache import ReusingRedisCache
 
-    cache = RedisCache(REDIS, {"KEY_PREFIX": f"rl-test-{time.time_ns()}"})
+    cache = ReusingRedisCache(REDIS, {"KEY_PREFIX": f"rl-test-{time.time_ns()}"})
     yield cache
     cache._cache.get_client(write=True).flushdb()
 
@@ -51,7 +43,7 @@ def test_on_another_cache(monkeypatch):
 
 
 def test_the_production_redis_cache_reuses_its_client(monkeypatch):
-    if not _redis_answers():
+    if not port_answers(6379):
         pytest.skip("No Redis answers on 127.0.0.1:6379.")
     from ioc.lib.redis_cache import ReusingRedisCache
 
@@ -69,13 +61,13 @@ def test_the_production_redis_cache_reuses_its_client(monkeypatch):
 def test_the_configured_cache_takes_its_fast_path(settings):
     """Through django.core.cache.cache (a proxy), as the application calls it: on Redis the counters get their
     expiry from the pipeline, on the SQLite file from count_hits; any other cache counts with add and incr."""
-    from django.core.cache import cache
+    from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 
     from ioc.lib.redis_cache import ReusingRedisCache
 
     key = f"proxy-{time.time_ns()}"
     assert [ratelimit.hit(key, limit=2, window=60) for _ in range(3)] == [True, True, False]
-    backend = ratelimit._backend()
+    backend = caches[DEFAULT_CACHE_ALIAS]
     assert backend is not cache and backend.get(f"rl:{key}:{int(time.time() // 60)}") in (3, None)
     if isinstance(backend, ReusingRedisCache):
         client = backend._cache.get_client(write=True)

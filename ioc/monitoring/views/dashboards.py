@@ -25,7 +25,7 @@ from ioc.core.access import ANONYMOUS, get_access, permission_required
 from ioc.core.models import Area, AreaLevel, AuditAction
 
 from .. import queries
-from ..models import Indicator, StationKind, Status
+from ..models import Indicator, Station, StationKind, Status
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -361,6 +361,9 @@ def station_state(row):
 
 
 def _filter_stations(rows, data):
+    if data.get("area"):
+        in_area = set(Station.objects.filter(area=data["area"]).values_list("code", flat=True))
+        rows = [r for r in rows if r["code"] in in_area]
     if data.get("kind"):
         rows = [r for r in rows if r["kind"] == data["kind"]]
     if data.get("state"):
@@ -384,8 +387,7 @@ def sensor_map(request):
         filters.is_valid()  # a wrong value is reported at its field; the other filters still apply
         data = filters.cleaned_data
     everything = queries.stations(access)
-    rows = queries.stations(access, area=data["area"]) if data.get("area") else everything
-    rows = _filter_stations(rows, data)
+    rows = _filter_stations(everything, data)
     page = Paginator(rows, STATION_PAGE_SIZE).get_page(request.GET.get("page"))
     query_string = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "monitoring/sensor_map.html", {
