@@ -36,7 +36,7 @@ def category_choices():
 
     def descendants(node, prefix=""):
         for child in children.get(node.pk, []):
-            label = f"{prefix}{child.name}"
+            label = f"{prefix}{child.label}"
             yield child.pk, label
             yield from descendants(child, prefix=f"{label} › ")
 
@@ -44,9 +44,9 @@ def category_choices():
     for top in children.get(None, []):
         below = list(descendants(top))
         if below:
-            choices.append((top.name, [*below, (top.pk, _("%(name)s: vấn đề khác") % {"name": top.name})]))
+            choices.append((top.label, [*below, (top.pk, _("%(name)s: vấn đề khác") % {"name": top.label})]))
         else:
-            choices.append((top.pk, top.name))
+            choices.append((top.pk, top.label))
     return choices
 
 

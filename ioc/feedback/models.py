@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import Area, Unit
+from ioc.lib.localized import Localized
 
 # --- Reference data: categories, routing, templates -----------------------------------------------
 
@@ -19,7 +20,7 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Khẩn")
 
 
-class Category(models.Model):
+class Category(Localized, models.Model):
     """A kind of problem (*lĩnh vực*). A tree; each category is an Open311 service (code = service_code)."""
 
     code = models.SlugField(_("mã"), max_length=60, unique=True)

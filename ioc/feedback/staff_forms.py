@@ -156,8 +156,10 @@ class MergeForm(forms.Form):
 
 
 def _category_field():
-    return forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.filter(is_active=True),
-                                  required=False, empty_label=_("Tất cả"))
+    field = forms.ModelChoiceField(label=_("Lĩnh vực"), queryset=Category.objects.filter(is_active=True),
+                                   required=False, empty_label=_("Tất cả"))
+    field.label_from_instance = lambda category: category.label
+    return field
 
 
 def _commune_field():

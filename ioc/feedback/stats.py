@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ioc.core.models import Area, Unit
+from ioc.lib.localized import localized
 
 from .models import OPEN_STATUSES, Category, Channel, RejectionReason, Report, Status
 
@@ -215,7 +216,9 @@ def cached(parts, timeout, compute_fn):
 
 def map_categories():
     """The public categories in map order: the index of a category in this list is its number in the points."""
-    return list(Category.objects.filter(is_public=True).order_by("order", "name").values_list("id", "code", "name"))
+    return [(pk, code, localized(name, name_en)) for pk, code, name, name_en in
+            Category.objects.filter(is_public=True).order_by("order", "name")
+            .values_list("id", "code", "name", "name_en")]
 
 
 class PointArray(Aggregate):
@@ -485,7 +488,8 @@ def _labels(dimension, keys):
     if dimension == "unit":
         return dict(Unit.objects.filter(pk__in=keys).values_list("id", "name"))
     if dimension == "category":
-        return dict(Category.objects.filter(pk__in=keys).values_list("id", "name"))
+        return {pk: localized(name, name_en) for pk, name, name_en in
+                Category.objects.filter(pk__in=keys).values_list("id", "name", "name_en")}
     if dimension == "area":
         return dict(Area.objects.filter(pk__in=keys).values_list("id", "name"))
     return {k: f"{k[5:7]}/{k[:4]}" for k in keys}

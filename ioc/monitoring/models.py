@@ -20,10 +20,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ioc.core.models import ApiKey, Area, Unit
+from ioc.lib.localized import Localized
 
 VN_OFFSET = 7 * 3600  # Vietnam: UTC+7 all year
 VN_TZ = dt_timezone(timedelta(hours=7))
@@ -53,16 +53,6 @@ def epoch(moment: datetime) -> int:
 
 def from_epoch(t: int) -> datetime:
     return datetime.fromtimestamp(t, UTC)
-
-
-class Localized:
-    """Models with `name` and `name_en`: `label` is the name in the active language."""
-
-    @property
-    def label(self):
-        if (get_language() or "vi").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
 
 
 class Direction(models.TextChoices):

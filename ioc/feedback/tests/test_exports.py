@@ -83,6 +83,13 @@ def test_reports_csv_lists_public_fields_only(signed_in, people, reports):
     assert a1[1] == "Đèn chiếu sáng hỏng" and a1[4] == "Đã trả lời" and a1[11] == "Có" and a1[12] == "4"
 
 
+def test_reports_csv_in_english_names_categories_in_english(signed_in, people, reports, settings):
+    client = signed_in(people["operator"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    rows = read_csv(client.get(reverse("feedback:reports_export_csv")))
+    a1 = next(r for r in rows if r[0] == reports["a1"].code)
+    assert a1[1] == "Broken street light" and a1[4] == "Answered"
+
 @pytest.mark.parametrize("name", EXPORTS)
 def test_no_reporter_data_in_any_export(signed_in, people, reports, name):
     response = signed_in(people["leader"]).get(reverse(name))

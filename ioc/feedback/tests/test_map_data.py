@@ -77,6 +77,12 @@ def test_shape_is_compact_arrays(client, reports, categories):
     assert data["statuses"][by_code[reports["closed"].code][2]]["code"] == "closed"
 
 
+def test_category_names_in_the_visitors_language(client, reports, settings):
+    assert "Đèn chiếu sáng hỏng" in {c["name"] for c in get(client)["categories"]}
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    names = {c["name"] for c in get(client)["categories"]}
+    assert "Broken street light" in names and "Đèn chiếu sáng hỏng" not in names
+
 def test_only_public_reports_with_coordinates(client, reports):
     found = {p[4] for p in get(client)["points"]}
     assert found == {reports[k].code for k in ("open", "answered", "closed")}

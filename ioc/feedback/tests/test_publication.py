@@ -95,6 +95,30 @@ def test_each_row_links_to_the_tracking_page(client, reports):
     assert "Đèn chiếu sáng hỏng" in html and "Phường Kinh Bắc" in html
 
 
+def test_each_item_says_what_the_report_is_about_escaped_and_shortened(client, make_report, communes):
+    long_text = "Cống thoát nước <b>tắc</b> & bốc mùi " + "rất lâu " * 40
+    report = make_report("rubbish", latitude=communes["kinh_bac"].latitude,
+                         longitude=communes["kinh_bac"].longitude, description=long_text)
+    html = client.get(URL).content.decode()
+    assert "Cống thoát nước &lt;b&gt;tắc&lt;/b&gt; &amp; bốc mùi" in html and "<b>tắc</b>" not in html
+    assert long_text.strip() not in html  # shortened to an excerpt; the report page has the whole text
+    assert report.code in html
+
+
+def test_category_names_follow_the_language(client, reports, settings):
+    vietnamese = client.get(URL).content.decode()
+    assert "Đèn chiếu sáng hỏng" in vietnamese and "Broken street light" not in vietnamese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(URL).content.decode()
+    # In the list, the category filter ("Urban order › Broken street light") and the page of a report.
+    assert "Broken street light" in english and "Urban order › Broken street light" in english
+    assert "Đèn chiếu sáng hỏng" not in english
+    track = client.get(reverse("feedback:track", args=[reports["lights_kb_open"].code])).content.decode()
+    assert "Broken street light" in track and "Đèn chiếu sáng hỏng" not in track
+    form = client.get(reverse("feedback:submit")).content.decode()  # the report form's grouped choices
+    assert 'optgroup label="Urban order"' in form and "Broken street light" in form and "Ngập úng" not in form
+
+
 def test_filter_by_category_includes_subcategories(client, reports, categories):
     assert set(codes(client.get(URL, {"category": "den-chieu-sang"}))) == {
         reports["lights_kb_open"].code, reports["lights_td_answered"].code}

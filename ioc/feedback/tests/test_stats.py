@@ -153,6 +153,13 @@ def test_public_page_shows_public_figures_only(client, known, categories):
     assert "Nguyễn Văn Bí Mật" not in html and "bimat@example.vn" not in html and "0912345678" not in html
 
 
+def test_category_labels_follow_the_language(client, known, categories, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("feedback:public_stats"), SINCE_2026)
+    labels = {r["label"] for r in response.context["figures"]["by_category"]}
+    assert "Rubbish" in labels and categories["rubbish"].name not in labels
+    assert "Urban order › Broken street light" in response.content.decode()  # the category filter
+
 def test_public_page_refuses_a_bad_period_at_the_field(client, known):
     response = client.get(reverse("feedback:public_stats"), {"date_from": "2026-03-01", "date_to": "2026-01-01"})
     assert response.status_code == 200

@@ -46,7 +46,7 @@ class DateInput(forms.DateInput):
 
 class CategoryChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.parent.name} › {obj.name}" if obj.parent_id else obj.name
+        return f"{obj.parent.label} › {obj.label}" if obj.parent_id else obj.label
 
 
 class PeriodForm(forms.Form):
@@ -151,7 +151,8 @@ def public_list(request):
             .only("id", "report_id", "thumbnail"))
         qs = (stats.apply_filters(Report.objects.public(), filters)
               .select_related("category", "area")
-              .only("id", "code", "status", "received_at", "category__name", "area__name")
+              .only("id", "code", "status", "received_at", "description", "category__name", "category__name_en",
+                    "area__name")
               .prefetch_related(ready_photos))
         page = CachedCountPaginator(qs, PAGE_SIZE, count_key=("list-count", filters.key())).get_page(
             request.GET.get("page"))
@@ -230,7 +231,7 @@ def map_report(request, code):
     report = get_object_or_404(Report.objects.public().select_related("category", "area"), code=code)
     return JsonResponse({
         "code": report.code,
-        "category": report.category.name,
+        "category": report.category.label,
         "status": report.get_status_display(),
         "status_group": stats.status_group(report.status),
         "received": timezone.localtime(report.received_at).strftime("%d/%m/%Y"),

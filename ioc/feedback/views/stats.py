@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from ioc.core import audit
 from ioc.core.access import get_access, permission_required
 from ioc.core.models import AuditAction, Unit
+from ioc.lib.localized import localized
 
 from .. import stats
 from ..models import Category, Channel, Priority, Status
@@ -192,7 +193,7 @@ REPORT_COLUMNS = [
 def report_rows(access, filters, *, limit=None, as_text=True):
     """Report-level rows in scope: public fields only (no reporter data, no description or address)."""
     qs = (stats.apply_filters(stats.scoped_reports(access), filters).order_by("-received_at", "-id")
-          .values_list("code", "category__name", "area__name", "lead_unit__name", "status", "channel", "priority",
+          .values_list("code", "category__name", "category__name_en", "area__name", "lead_unit__name", "status", "channel", "priority",
                        "received_at", "answer_due", "answered_at", "closed_at", "answered_on_time", "rating"))
     if limit is not None:
         qs = qs[:limit]
@@ -206,9 +207,9 @@ def report_rows(access, filters, *, limit=None, as_text=True):
         local = timezone.localtime(value)
         return local.strftime("%Y-%m-%d %H:%M") if as_text else local.replace(tzinfo=None)
 
-    for (code, category, area, unit, status, channel, priority, received, due, answered, closed, on_time,
-         rating) in qs.iterator(chunk_size=2000):
-        yield [code, category or "", area or "", unit or "", str(status_labels.get(status, status)),
+    for (code, category, category_en, area, unit, status, channel, priority, received, due, answered, closed,
+         on_time, rating) in qs.iterator(chunk_size=2000):
+        yield [code, localized(category, category_en) or "", area or "", unit or "", str(status_labels.get(status, status)),
                str(channel_labels.get(channel, channel)), str(priority_labels.get(priority, priority)),
                when(received), when(due), when(answered), when(closed),
                "" if on_time is None else (yes if on_time else no), rating if rating is not None else ""]
