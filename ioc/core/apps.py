@@ -30,3 +30,5 @@ class CoreConfig(AppConfig):
         worktime.connect_signals()  # reload the calendar when holidays or working hours change
         # Each module declares its menu entries in <app>/nav.py.
         autodiscover_modules("nav")
+        # … and the summaries on the home page in <app>/home.py (ioc/core/panels.py).
+        autodiscover_modules("home")

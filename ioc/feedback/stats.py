@@ -379,6 +379,11 @@ def _aggregates(staff, now):
     return aggregates
 
 
+def totals(qs, *, now=None):
+    """The total figures of a queryset of reports, without medians or groups (the home page's summary)."""
+    return _figures(qs.order_by().aggregate(**_aggregates(False, now or timezone.now())), None, False)
+
+
 def _figures(row, median_seconds, staff):
     """The figures of one group (or the total) as plain, JSON-ready values."""
     timed = row["timed"]

@@ -131,3 +131,20 @@ def test_the_api_lists_events_for_the_wall(event, people, signed_in, client):
 def test_the_api_refuses_citizens_and_visitors(event, people, signed_in, client):
     assert client.get("/api/v1/alerts/events").status_code == 401
     assert signed_in(people["citizen"]).get("/api/v1/alerts/events").status_code == 403
+
+
+def test_staff_home_pages_show_the_active_events(event, people, signed_in):
+    for person in ("officer", "leader", "operator"):
+        response = signed_in(people[person]).get("/home/")
+        panel = next(p for p in response.context["work_panels"] if p["name"] == "alerts")["context"]
+        assert [e.pk for e in panel["events"]] == [event.pk] and panel["total"] == 1
+        html = response.content.decode()
+        assert event_url(event) in html and reverse("alerts:events") in html, person
+
+
+def test_a_resolved_event_leaves_the_home_page_and_citizens_see_none(event, people, signed_in):
+    assert "alerts" not in [p["name"] for p in signed_in(people["citizen"]).get("/home/").context["work_panels"]]
+    services.resolve(event=event, by=people["operator"], note="Đã xử lý.")
+    response = signed_in(people["leader"]).get("/home/")
+    panel = next(p for p in response.context["work_panels"] if p["name"] == "alerts")["context"]
+    assert panel["events"] == [] and "Không có sự kiện cảnh báo nào đang hoạt động." in response.content.decode()

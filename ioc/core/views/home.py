@@ -9,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..access import get_access
 from ..models import Area, AreaLevel, AuditAction, AuditEvent, Holiday, Membership, Unit, UnitKind
+from ..panels import panels_for
 from ..roles import Role
 
 User = get_user_model()
@@ -36,6 +37,9 @@ def home(request):
         "upcoming_holidays": Holiday.objects.filter(date__gte=timezone.localdate(), kind="holiday")[:4],
         "my_memberships": request.user.memberships.select_related("unit").order_by("unit__name"),
     }
+    context["work_panels"] = panels_for(access)  # each module's summary of today's work (<app>/home.py)
+    context["panel_stylesheets"] = list(dict.fromkeys(p["stylesheet"] for p in context["work_panels"]
+                                                      if p["stylesheet"]))
     if role in (Role.OFFICER, Role.UNIT_HEAD):
         units = Unit.objects.filter(pk__in=access.unit_ids)
         context["my_units"] = units.annotate(

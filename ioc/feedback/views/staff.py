@@ -470,7 +470,7 @@ def _report_failures(request, failed):
 # --- The units' inbox -----------------------------------------------------------------------------
 
 
-def _inbox_queryset(access, data, now):
+def inbox_queryset(access, data, now):
     """The reports of the user's units (province-wide roles: all, or one unit) matching the filters.
 
     Unit staff see the reports that reached their units; the common case (lead unit, handling statuses,
@@ -530,7 +530,7 @@ def _render_inbox(request, *, bulk_form=None, status=200):
     if filters.is_bound:
         filters.is_valid()  # a wrong value is reported at its field; the other filters still apply
         data = filters.cleaned_data
-    page = _page(request, _inbox_queryset(access, data, now))
+    page = _page(request, inbox_queryset(access, data, now))
     rows = page.object_list
     url_pattern = reverse("feedback:staff_report", args=["PA-0000-000000"])
     for row in rows:
