@@ -313,7 +313,8 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
-        "huey": {"level": "INFO"},
+        # A handler of its own (not propagated): the consumer (run_huey) then adds none, and each line shows once.
+        "huey": {"level": "INFO", "handlers": ["console"], "propagate": False},
     },
 }
 

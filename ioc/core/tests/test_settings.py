@@ -107,3 +107,12 @@ def test_the_wsgi_worker_freezes_what_it_loaded(tmp_path):
                             timeout=120)
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.split()[-1]) > 10_000  # Django and the project's modules
+
+
+def test_task_worker_log_lines_show_once():
+    """run_huey adds a handler of its own to the "huey" logger unless it has one; with the root's handler too, every
+    line of `make run`'s worker showed twice."""
+    import logging
+
+    huey = logging.getLogger("huey")
+    assert huey.handlers and huey.propagate is False
