@@ -6,7 +6,7 @@ their units' inbox: to handle, overdue, due within a working day, newly assigned
 latest reports. Every count is the count of the list its link opens (the same querysets as the pages).
 """
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count
@@ -39,13 +39,13 @@ def _recent_figures(access, today):
 def _province(access, now, today):
     handling = inbox_queryset(access, {}, now)
     overdue = inbox_queryset(access, {"overdue": True}, now)
-    start_of_day = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
+    start_of_day = timezone.make_aware(datetime.combine(today, time.min))
     figures = [
         {"label": _("đang được các đơn vị xử lý"), "count": handling.count(), "url": _url("feedback:inbox")},
         {"label": _("quá hạn xử lý"), "count": overdue.count(), "url": _url("feedback:inbox", overdue="on"),
          "alarm": True},
         {"label": _("tiếp nhận hôm nay"), "count": Report.objects.filter(received_at__gte=start_of_day).count(),
-         "url": _url("feedback:inbox", status="all", sort="-received")},
+         "url": _url("feedback:staff_stats", date_from=today.isoformat(), date_to=today.isoformat())},
     ]
     if access.has("feedback.triage"):
         triage = Report.objects.filter(status__in=TRIAGE_STATUSES, merged_into__isnull=True)

@@ -32,6 +32,7 @@ def work(make_report, units):
     make("b_late", Status.IN_PROGRESS, units["b"], answer_due=now - timedelta(days=1))
     make("b_later", Status.IN_PROGRESS, units["b"], answer_due=now - timedelta(hours=2))
     make("a_answered", Status.ANSWERED, units["a"], answered_at=now, answer_due=now - timedelta(days=9))
+    make("a_old", Status.CLOSED, units["a"], received_at=now - timedelta(days=3), answered_at=now - timedelta(days=2))
     return made
 
 
@@ -43,9 +44,11 @@ def figures(response):
 
 
 def listed(client, url):
-    """How many reports the linked list shows (its paginator's count)."""
+    """How many reports the linked page shows: its list's length, or the statistics' received count."""
     response = client.get(url)
     assert response.status_code == 200, url
+    if "page" not in response.context:
+        return response.context["figures"]["totals"]["received"]
     return response.context["page"].paginator.count
 
 
@@ -54,7 +57,7 @@ def test_leader_sees_the_province_and_each_figure_is_its_list(signed_in, people,
     shown, panel = figures(client.get(HOME))
     assert shown["đang được các đơn vị xử lý"][0] == 5  # assigned, in progress (a: 3, b: 2)
     assert shown["quá hạn xử lý"][0] == 3
-    assert shown["tiếp nhận hôm nay"][0] == 8
+    assert shown["tiếp nhận hôm nay"][0] == 8  # not the one received three days ago
     assert "chờ tiếp nhận, phân loại" not in shown  # triage belongs to the IOC's operators
     for count, url in shown.values():
         assert listed(client, url) == count, url
@@ -87,9 +90,10 @@ def test_officer_counts_only_their_units_reports(signed_in, people, work):
 
 def test_the_last_thirty_days_figures(signed_in, people, work):
     Report.objects.filter(pk=work["a_answered"].pk).update(answered_on_time=False, rating=4)
+    Report.objects.filter(pk=work["a_old"].pk).update(answered_on_time=True, rating=5)
     _shown, panel = figures(signed_in(people["leader"]).get(HOME))
-    assert panel["recent"]["received"] == 8 and panel["recent"]["answered"] == 1
-    assert panel["recent"]["on_time_rate"] == 0.0 and panel["recent"]["rating_avg"] == 4.0
+    assert panel["recent"]["received"] == 9 and panel["recent"]["answered"] == 2
+    assert panel["recent"]["on_time_rate"] == 50.0 and panel["recent"]["rating_avg"] == 4.5
 
 
 def test_citizen_sees_their_own_latest_reports_only(signed_in, people, make_report):
