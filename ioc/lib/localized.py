@@ -17,8 +17,13 @@ def localized(name, name_en):
 
 
 class Localized:
-    """Models with `name` and `name_en`: `label` is the name in the active language."""
+    """Models with `name` and `name_en`: `label` is the name in the active language (and `unit_label` the unit of
+    measure, for models with `unit_of_measure` and `unit_of_measure_en`)."""
 
     @property
     def label(self):
         return localized(self.name, self.name_en)
+
+    @property
+    def unit_label(self):
+        return localized(self.unit_of_measure, self.unit_of_measure_en)

@@ -33,7 +33,7 @@ class IndicatorAdmin(admin.ModelAdmin):
     autocomplete_fields = ("weight_indicator", "metric", "owner_unit", "sector")
     fieldsets = (
         (None, {"fields": ("code", "name", "name_en", "description", "sector", "owner_unit", "unit_of_measure",
-                           "decimals", "order", "is_public", "is_active")}),
+                           "unit_of_measure_en", "decimals", "order", "is_public", "is_active")}),
         (_("Tần suất và cách tổng hợp"), {"fields": ("frequency", "time_aggregation", "area_aggregation",
                                                       "weight_indicator", "metric")}),
         (_("Mục tiêu và ngưỡng"), {"fields": ("direction", "target", "warning_threshold", "critical_threshold")}),

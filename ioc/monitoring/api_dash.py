@@ -125,7 +125,7 @@ def indicators(request, domain: str | None = None):
         qs = qs.filter(sector__domain__code=domain)
     return [{
         "code": i.code, "name": i.label, "domain": i.sector.domain.label, "sector": i.sector.label,
-        "unit": i.unit_of_measure, "frequency": i.frequency, "realtime": i.metric_id is not None,
+        "unit": i.unit_label, "frequency": i.frequency, "realtime": i.metric_id is not None,
         "direction": i.direction, "target": i.target, "warning_threshold": i.warning_threshold,
         "critical_threshold": i.critical_threshold, "is_public": i.is_public, "owner": i.owner_unit.name,
     } for i in qs]

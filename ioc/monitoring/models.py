@@ -163,6 +163,7 @@ class Metric(Localized, models.Model):
     name = models.CharField(_("tên"), max_length=100)
     name_en = models.CharField(_("tên tiếng Anh"), max_length=100, blank=True)
     unit_of_measure = models.CharField(_("đơn vị đo"), max_length=30, blank=True)
+    unit_of_measure_en = models.CharField(_("đơn vị đo tiếng Anh"), max_length=30, blank=True)
     decimals = models.PositiveSmallIntegerField(_("số chữ số thập phân"), default=1)
     time_aggregation = models.CharField(_("cộng dồn theo thời gian"), max_length=16, choices=Aggregation.choices,
                                         default=Aggregation.MEAN)
@@ -212,6 +213,7 @@ class Indicator(Localized, models.Model):
     description = models.TextField(_("mô tả, cách tính"), blank=True)
     sector = models.ForeignKey(Sector, verbose_name=_("ngành"), on_delete=models.PROTECT, related_name="indicators")
     unit_of_measure = models.CharField(_("đơn vị tính"), max_length=40, blank=True)
+    unit_of_measure_en = models.CharField(_("đơn vị tính tiếng Anh"), max_length=40, blank=True)
     decimals = models.PositiveSmallIntegerField(_("số chữ số thập phân"), default=1)
     owner_unit = models.ForeignKey(Unit, verbose_name=_("cơ quan chủ trì số liệu"), on_delete=models.PROTECT,
                                    related_name="indicators")

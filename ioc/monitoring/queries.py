@@ -263,12 +263,12 @@ def _card(indicator, points, *, realtime, labels=None):
     value = latest[1] if latest else None
     # Compared as shown (rounded), so a change too small to show is "■ 0", not "▼ -0,0".
     change, relative, good = _change(_round(value, decimals), _round(previous[1], decimals) if previous else None,
-                                     direction=indicator.direction, unit=indicator.unit_of_measure)
+                                     direction=indicator.direction, unit=indicator.unit_label)
     status = indicator.status_for(value)
     return {
         "code": indicator.code,
         "name": indicator.label,
-        "unit": indicator.unit_of_measure,
+        "unit": indicator.unit_label,
         "decimals": decimals,
         "frequency": indicator.frequency,
         "frequency_label": frequency_labels.get(indicator.frequency, indicator.frequency),
@@ -588,7 +588,7 @@ def stations(access, *, area=None, now=None):
             "values": [], "status": Status.UNKNOWN, "silent": True,
         }
     metrics = {m.pk: m for m in Metric.objects.all()}
-    labels = {pk: (m.label, m.unit_of_measure) for pk, m in metrics.items()}
+    labels = {pk: (m.label, m.unit_label) for pk, m in metrics.items()}
     order = {pk: (m.order, m.code) for pk, m in metrics.items()}
     rows = sorted(Series.objects.filter(station_id__in=list(stations_by_id))
                   .values_list("station_id", "metric_id", "last_t", "last_value", "warning_threshold",
@@ -641,7 +641,7 @@ def station_history(station, metric_code=None, *, days=7, end=None):
         d = s.metric.decimals
         warning, critical = s.thresholds()
         out.append({
-            "metric": s.metric.code, "name": s.metric.label, "unit": s.metric.unit_of_measure,
+            "metric": s.metric.code, "name": s.metric.label, "unit": s.metric.unit_label,
             "warning": warning, "critical": critical,
             "points": [[bucket_label(b, grain), _round(total / count if count else None, d), _round(low, d),
                         _round(high, d)] for b, count, total, low, high in by_series.get(s.pk, [])],

@@ -96,9 +96,9 @@ def chart_data(event):
     data = {"threshold": rule.threshold if show_threshold else None,
             "escalation": rule.escalation_threshold if show_threshold else None,
             "trigger": int(event.first_triggered_at.timestamp() * 1000), "points": [],
-            "uom": rule.metric.unit_of_measure if rule.metric_id else (
-                rule.indicator.unit_of_measure if rule.indicator_id else ""),
-            "label": (rule.metric.name if rule.metric_id else rule.indicator.name if rule.indicator_id else ""),
+            "uom": rule.metric.unit_label if rule.metric_id else (
+                rule.indicator.unit_label if rule.indicator_id else ""),
+            "label": (rule.metric.label if rule.metric_id else rule.indicator.label if rule.indicator_id else ""),
             "threshold_label": _("Ngưỡng cảnh báo"), "escalation_label": _("Ngưỡng nâng mức")}
     if event.series_id:
         start = epoch(event.first_triggered_at) - CHART_MARGIN_SECONDS

@@ -37,7 +37,7 @@ from ..models import (
 from . import figures, sensors
 from .catalogue import (
     DOMAINS, INDICATORS, METRICS, NGSI_TYPES, OBSERVATION_SOURCES, RIVER_ALARMS, SECTORS, SOURCES,
-    STATION_METRICS, STATIONS, WALL_LAYOUTS,
+    STATION_METRICS, STATIONS, UNITS_EN, WALL_LAYOUTS,
 )
 
 PROVINCE_CODE = "24"
@@ -175,7 +175,8 @@ def seed_reference(province, communes, units, *, all_stations=True):
         for i, (code, domain, name, name_en) in enumerate(SECTORS)])
     created["sectors"] = len(fresh)
     metrics, fresh = _create_missing(Metric, [
-        Metric(code=code, name=name, name_en=name_en, unit_of_measure=unit, decimals=decimals,
+        Metric(code=code, name=name, name_en=name_en, unit_of_measure=unit, unit_of_measure_en=UNITS_EN.get(unit, ""),
+               decimals=decimals,
                time_aggregation=agg, direction=direction, warning_threshold=warning, critical_threshold=critical,
                min_valid=low, max_valid=high, order=(i + 1) * 10)
         for i, (code, name, name_en, unit, decimals, agg, direction, warning, critical, low, high)
@@ -189,12 +190,16 @@ def seed_reference(province, communes, units, *, all_stations=True):
 
     indicators, fresh = _create_missing(Indicator, [
         Indicator(code=s.code, name=s.name, name_en=s.name_en, description=s.description,
-                  sector=sectors[s.sector], unit_of_measure=s.unit, decimals=s.decimals, owner_unit=units[s.owner],
+                  sector=sectors[s.sector], unit_of_measure=s.unit, unit_of_measure_en=UNITS_EN.get(s.unit, ""),
+                  decimals=s.decimals, owner_unit=units[s.owner],
                   frequency=s.frequency, time_aggregation=s.time_agg, area_aggregation=s.area_agg,
                   direction=s.direction, target=s.target, warning_threshold=s.warning, critical_threshold=s.critical,
                   metric=metrics[s.metric] if s.metric else None, is_public=s.public, order=(i + 1) * 10)
         for i, s in enumerate(INDICATORS)])
     created["indicators"] = len(fresh)
+    for model in (Metric, Indicator):  # a demo seeded before units had English names; an edited one is kept
+        for vietnamese, english in UNITS_EN.items():
+            model.objects.filter(unit_of_measure=vietnamese, unit_of_measure_en="").update(unit_of_measure_en=english)
     weighted = []
     for spec in INDICATORS:
         if spec.weight and spec.code in fresh:

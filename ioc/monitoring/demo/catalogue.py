@@ -222,6 +222,12 @@ INDUSTRIAL_COMMUNES = [
     "Phường Nam Sơn", "Phường Đồng Nguyên",
 ]
 
+# Units of measure in English, for the English interface (symbols stay as they are).
+UNITS_EN = {"tỷ đồng": "billion VND", "triệu USD": "million USD", "người": "people", "vụ": "cases",
+            "phút": "minutes", "hồ sơ": "dossiers", "nghìn lượt": "thousand visits", "doanh nghiệp": "enterprises",
+            "xe/giờ": "vehicles/hour"}
+
+
 # code, name, English name, unit, decimals, time aggregation, direction, warning, critical, min, max
 # Air quality thresholds: QCVN 05:2023/BTNMT (1-hour limits NO2 200, O3 200, CO 30,000, SO2 350 µg/m³; 24-hour
 # PM2.5 50 and PM10 100 µg/m³); noise: QCVN 26:2010/BTNMT (70 dBA by day in ordinary areas); water level:

@@ -199,3 +199,16 @@ def test_province_outline_is_drawn_around_every_commune(world):
 def test_a_change_too_small_to_show_is_flat_not_down(world):
     card = queries._card(world.grdp, [("Quý 3/2025", 99.12), ("Quý 4/2025", 99.08)], realtime=False)
     assert card["trend"] == "flat" and card["change_good"] is None and card["change_text"] == "0,0"
+
+
+def test_units_of_measure_follow_the_language(world, people):
+    from django.utils import translation
+
+    world.budget.unit_of_measure_en = "billion VND"
+    world.budget.save()
+    access = get_access(people["leader"])
+    assert cards(queries.overview(access, world.province, use_cache=False))["thu-ngan-sach"]["unit"] == "tỷ đồng"
+    with translation.override("en"):
+        english = cards(queries.overview(access, world.province, use_cache=False))
+    assert english["thu-ngan-sach"]["unit"] == "billion VND"
+    assert english["grdp"]["unit"] == "%"  # no English unit given: the one there is

@@ -275,3 +275,16 @@ def test_readings_stay_within_the_retention_horizon(bac_ninh, settings):
     settings.IOC_READINGS_RETENTION_DAYS = 3
     result = seed_monitoring(reading_days=10, history_months=1)
     assert result["created"]["readings"] == Reading.objects.count() == 14 * 3 * 24
+
+
+def test_units_of_measure_have_english_names_and_an_edit_is_kept(seeded):
+    budget = Indicator.objects.filter(unit_of_measure="tỷ đồng").first()
+    assert budget is not None and budget.unit_of_measure_en == "billion VND"
+    assert Metric.objects.get(code="vehicles").unit_of_measure_en == "vehicles/hour"
+    assert not Indicator.objects.filter(unit_of_measure__in=catalogue.UNITS_EN, unit_of_measure_en="").exists()
+    Indicator.objects.filter(pk=budget.pk).update(unit_of_measure_en="bn VND")  # an administrator's choice
+    Indicator.objects.exclude(pk=budget.pk).update(unit_of_measure_en="")  # as seeded before units had English
+    seed_monitoring(now=NOW)
+    budget.refresh_from_db()
+    assert budget.unit_of_measure_en == "bn VND"
+    assert not Indicator.objects.filter(unit_of_measure__in=catalogue.UNITS_EN, unit_of_measure_en="").exists()

@@ -221,7 +221,7 @@ def _indicator_page(request, indicator, *, public):
     if figures:
         points = figures["series"]["points"]
         context["chart"] = {
-            "unit": indicator.unit_of_measure, "decimals": indicator.decimals, "name": indicator.label,
+            "unit": indicator.unit_label, "decimals": indicator.decimals, "name": indicator.label,
             "labels": [p["label"] for p in points], "values": [p["value"] for p in points],
             "target": indicator.target, "warning": indicator.warning_threshold,
             "critical": indicator.critical_threshold,
@@ -285,7 +285,7 @@ def _export(request, code, fmt):
         "area": figures["area"].code, "start": figures["start"].isoformat(), "end": figures["end"].isoformat(),
         "period": figures["comparison"]["period"], "format": fmt})
     header = [_("Kỳ"), _("Mã địa bàn"), _("Địa bàn"),
-              _("Giá trị (%(unit)s)") % {"unit": indicator.unit_of_measure} if indicator.unit_of_measure
+              _("Giá trị (%(unit)s)") % {"unit": indicator.unit_label} if indicator.unit_of_measure
               else _("Giá trị"), _("Tình trạng")]
     if fmt == "csv":
         out = io.StringIO()

@@ -94,7 +94,7 @@ def panel_data(panel, access, cache):
             cache["overview"] = queries.overview(access)
         card = next((c for d in cache["overview"]["domains"] for c in d["cards"] if c["code"] == indicator.code), None)
         return {"card": _wall_card(card) if card else None, "period_label": comparison["period_phrase"],
-                "unit": indicator.unit_of_measure,
+                "unit": indicator.unit_label,
                 "bars": [[r["name"], r["value"], r["colour"]] for r in rows[:MAX_COMMUNE_BARS]],
                 "points": [[r["lat"], r["lon"], r["name"], r["value"], r["colour"]] for r in comparison["rows"]
                            if r["lat"] is not None]}
