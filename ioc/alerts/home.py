@@ -4,7 +4,7 @@ from ioc.core.panels import HomePanel, register
 
 from .queries import event_counts, open_events
 
-SHOWN = 5
+SHOWN = 4
 
 
 def active_alerts(access):
