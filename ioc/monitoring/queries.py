@@ -673,7 +673,7 @@ def open_events(access, limit=8):
 
 
 def feedback_today():
-    """Citizen reports received today (Vietnam time) by status, and every report still open."""
+    """Citizen reports received today (Vietnam time) by status, every report still open and the overdue ones."""
     from django.db.models import Count
 
     from ioc.feedback.models import OPEN_STATUSES, Report
@@ -685,5 +685,6 @@ def feedback_today():
     by_status = [{"status": value, "label": str(label), "count": counts.get(value, 0)}
                  for value, label in ReportStatus.choices]
     return {"received_today": sum(counts.values()), "by_status": by_status,
-            "open": Report.objects.filter(status__in=OPEN_STATUSES).count()}
+            "open": Report.objects.filter(status__in=OPEN_STATUSES).count(),
+            "overdue": Report.objects.overdue().count()}
 

@@ -98,3 +98,32 @@ def test_leader_overview_drill_down_indicator_and_wall(page, sign_in, screenshot
     assert value.inner_text() == "115,0"
     assert "wall-status-critical" in page.locator('[data-card="pm25-tb"]').get_attribute("class")
     screenshot(page, "wall-updated")
+
+
+def test_the_operator_steps_through_the_wall_and_holds_a_page(page, sign_in, screenshot, world, leader):
+    layout = WallLayout.objects.create(name="Ca trực", is_default=True)
+    WallPanel.objects.create(layout=layout, kind=PanelKind.DOMAIN, domain=world.pm25.sector.domain, seconds=4)
+    WallPanel.objects.create(layout=layout, kind=PanelKind.EVENTS, seconds=4)
+    WallPanel.objects.create(layout=layout, kind=PanelKind.FEEDBACK, title="Phản ánh của người dân", seconds=4)
+    sign_in(leader)
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    page.goto("/giam-sat/man-hinh-lon/")
+    page.locator(".wall-panel-domain").wait_for()
+    page.keyboard.press("ArrowLeft")  # from the first page back to the last: citizen reports
+    page.locator(".wall-panel-feedback").wait_for()
+    counts = page.locator(".wall-counts-big .wall-count-label")
+    assert counts.all_inner_texts() == ["phản ánh tiếp nhận hôm nay", "đang xử lý", "quá hạn"]
+    sizes = page.evaluate("() => [document.scrollingElement.scrollHeight, innerHeight,"
+                          " document.scrollingElement.scrollWidth, innerWidth]")
+    assert sizes[0] <= sizes[1] and sizes[2] <= sizes[3], sizes
+    screenshot(page, "wall-feedback")
+    page.keyboard.press(" ")  # hold it: the panels last 4 s, and it is still there after 6
+    page.locator(".wall-held").wait_for()
+    page.wait_for_timeout(6000)
+    assert page.locator(".wall-panel-feedback").count() == 1
+    page.keyboard.press("ArrowRight")  # the next page is the first again
+    page.locator(".wall-panel-domain").wait_for()
+    page.goto("/home/")
+    page.goto("/giam-sat/man-hinh-lon/#2")  # an address that pins the second page
+    page.locator(".wall-panel-events").wait_for()
+    assert page.locator(".wall-held").is_visible()

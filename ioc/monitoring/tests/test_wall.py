@@ -46,7 +46,7 @@ def test_wall_data_follows_the_layout_and_answers_304_when_unchanged(signed_in, 
     assert indicator["bars"][0][:2] == ["Phường Bắc Giang", 8.1]
     sensors = data["panels"][2]["data"]
     assert sensors["counts"]["critical"] == 1 and sensors["alarming"][0]["name"] == "Trạm không khí Bắc Giang"
-    assert data["panels"][3]["data"]["received_today"] == 0
+    assert data["panels"][3]["data"]["received_today"] == 0 and data["panels"][3]["data"]["overdue"] == 0
     etag = response["ETag"]
     assert client.get("/giam-sat/man-hinh-lon/du-lieu/", HTTP_IF_NONE_MATCH=etag).status_code == 304
     # new data: a new figure changes the body, so the wall redraws

@@ -2,17 +2,18 @@
 // with If-None-Match (304 when nothing changed) and redraws the visible panels in place, so new data shows within
 // seconds without reloading. Panels rotate by their own durations: one at a time on a 1080p layout, four at a
 // time (2 × 2) on a 2160p layout. The stage has the layout's pixel size and is scaled to the screen, so there are
-// never scroll bars and the proportions are the same on every display.
+// never scroll bars and the proportions are the same on every display. At the wall's computer an operator steps
+// through the pages with ← and → (or Page Up / Page Down) and holds the current one with the space bar; an address
+// ending in #3 opens the third page and holds it (a screen that always shows one panel).
 (function () {
   "use strict";
 
   var SIZES = { "1080p": [1920, 1080], "2160p": [3840, 2160] };
-  var WEEKDAYS = ["Chủ nhật", "Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy"];
   var COLOURS = { ok: "#22c55e", warning: "#f59e0b", critical: "#ef4444", unknown: "#94a3b8" };
   var NF = window.Intl ? new Intl.NumberFormat("vi-VN") : null;
 
   var config, stage, container, statusNode;
-  var state = { data: null, etag: null, page: 0, timer: null, charts: [], maps: [], structure: "" };
+  var state = { data: null, etag: null, page: 0, timer: null, charts: [], maps: [], structure: "", held: false };
 
   function ready(fn) {
     if (document.readyState !== "loading") { fn(); } else { document.addEventListener("DOMContentLoaded", fn); }
@@ -45,7 +46,7 @@
   function tick() {
     var now = vnNow();
     document.getElementById("wall-time").textContent = hms(now);
-    document.getElementById("wall-date").textContent = WEEKDAYS[now.getUTCDay()] + ", " + pad(now.getUTCDate()) + "/" + pad(now.getUTCMonth() + 1) + "/" + now.getUTCFullYear();
+    document.getElementById("wall-date").textContent = config.labels.weekdays[now.getUTCDay()] + ", " + pad(now.getUTCDate()) + "/" + pad(now.getUTCMonth() + 1) + "/" + now.getUTCFullYear();
   }
 
   function perPage() { return config.resolution === "2160p" ? 4 : 1; }
@@ -228,8 +229,10 @@
   function feedbackPanel(panel, body) {
     var d = panel.data;
     var top = el("div", "wall-counts wall-counts-big");
-    [[d.received_today, config.labels.receivedToday], [d.open, config.labels.open]].forEach(function (c) {
+    [[d.received_today, config.labels.receivedToday], [d.open, config.labels.open],
+     [d.overdue, config.labels.overdue, true]].forEach(function (c) {
       var box = el("div", "wall-count");
+      if (c[2] && c[0]) box.classList.add("wall-status-critical");
       box.appendChild(el("span", "wall-count-n", num(c[0])));
       box.appendChild(el("span", "wall-count-label", c[1]));
       top.appendChild(box);
@@ -278,12 +281,31 @@
     var pager = document.getElementById("wall-pager");
     pager.textContent = "";
     all.forEach(function (_p, i) { pager.appendChild(el("span", "wall-dot" + (i === state.page ? " wall-dot-on" : ""))); });
+    if (state.held) { pager.appendChild(el("span", "wall-held", config.labels.held)); }
+  }
+
+  // The operator's keys: the next or previous page (the rotation starts again from it), or hold this one.
+  function step(by) {
+    var count = pages().length;
+    if (!count) { return; }
+    state.page = (state.page + by + count) % count;
+    render();
+    schedule();
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) { return; }
+    if (event.key === "ArrowRight" || event.key === "PageDown") { step(1); }
+    else if (event.key === "ArrowLeft" || event.key === "PageUp") { step(-1); }
+    else if (event.key === " ") { state.held = !state.held; render(); schedule(); }
+    else { return; }
+    event.preventDefault();
   }
 
   function schedule() {
     clearTimeout(state.timer);
     var all = pages();
-    if (all.length < 2) { return; }
+    if (all.length < 2 || state.held) { return; }
     var seconds = Math.max.apply(null, all[state.page % all.length].map(function (p) { return p.seconds || 20; }));
     state.timer = setTimeout(function () {
       state.page = (state.page + 1) % pages().length;
@@ -329,6 +351,9 @@
     statusNode = document.getElementById("wall-status");
     if (!node || !stage) { return; }
     config = JSON.parse(node.textContent);
+    var pinned = /^#(\d+)$/.exec(window.location.hash);
+    if (pinned && parseInt(pinned[1], 10) > 0) { state.page = parseInt(pinned[1], 10) - 1; state.held = true; }
+    document.addEventListener("keydown", onKey);
     fit();
     window.addEventListener("resize", fit);
     tick();
