@@ -129,3 +129,23 @@ def test_staff_report_page_for_the_officer(page, report, people, units, sign_in,
     page.goto(f"/xu-ly/phan-anh/{report.code}/")
     expect(page.get_by_label("Nội dung trả lời")).to_be_visible()
     assert_accessible(page, "staff-report-officer")
+
+
+def test_public_form_offers_a_report_of_the_same_problem(page, report, assert_accessible):
+    """A citizen about to report the same broken light is shown the open report nearby, and may follow it."""
+    page.goto("/phan-anh/gui/")
+    page.get_by_label("Lĩnh vực").select_option(label="Đèn chiếu sáng hỏng")
+    page.get_by_label("Nội dung phản ánh").fill("Đèn chiếu sáng ở đường Lý Thái Tổ số 12 không sáng mấy hôm nay")
+    box = page.locator("[data-similar]")
+    expect(box).to_be_hidden()  # no pin yet: nothing to compare with
+    page.evaluate(  # a pin 30 m from the report (what a tap on the map sets)
+        "() => { const f = document.querySelector('[data-report-form]');"
+                  " f.latitude.value = '21.1857'; f.longitude.value = '106.0769';"
+                  " f.latitude.dispatchEvent(new Event('change', {bubbles: true})); }")
+    expect(box).to_be_visible()
+    link = box.get_by_role("link", name=re.compile(report.code))
+    expect(link).to_have_attribute("href", f"/phan-anh/{report.code}/")
+    expect(box).to_contain_text("cách khoảng")
+    assert_accessible(page, "form-similar")
+    page.get_by_label("Nội dung phản ánh").fill("Cột điện nghiêng sắp đổ ở ngõ 5 Nguyễn Trãi, nguy hiểm cho người đi bộ")
+    expect(box).to_be_hidden()  # another problem: nothing offered

@@ -46,6 +46,17 @@ def test_different_text_is_not_suggested(base, make_report):
     assert similarity(LAMP, OTHER_PROBLEM) < SIMILARITY_THRESHOLD <= similarity(LAMP, SAME_LAMP)
 
 
+@pytest.mark.parametrize("other", [
+    "Cây đổ chắn ngang đường sau cơn giông tối qua, xe không qua được",
+    "Cống thoát nước bị tắc, nước thải tràn ra vỉa hè trước chợ",
+])
+def test_words_of_place_and_time_do_not_make_texts_alike(other):
+    assert similarity(LAMP, other) < SIMILARITY_THRESHOLD <= similarity(LAMP, SAME_LAMP)
+    spill = "Xe thu gom rác làm rơi vãi rác và nước rỉ rác dọc trên đường Âu Cơ, đoạn trước số nhà 166."
+    assert similarity(spill, other) < SIMILARITY_THRESHOLD
+    assert similarity(spill, "Xe thu gom rác làm rơi vãi rác và nước rỉ rác trên đường Âu Cơ gần số 166") > 0.8
+
+
 def test_other_category_is_not_suggested(base, make_report):
     assert suggest_duplicates(make_report(category="rubbish", description=LAMP)) == []
 

@@ -7,23 +7,29 @@ without notes, because tracking codes are sequential and anyone can type one; it
 in full. Private fields (the reporter's name, e-mail, phone, account) and internal notes never appear here.
 """
 
+import math
 from datetime import timedelta
 
 from django.db.models import Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from ioc.core.access import get_access
 from ioc.core.audit import client_ip
 from ioc.core.models import Area
+from ioc.lib.ratelimit import hit
 
-from ..forms import LookupForm, RatingForm, ReopenForm, ReportForm, posted_token
+from ..duplicates import suggest_for_intake
+from ..forms import MAX_DESCRIPTION, LookupForm, RatingForm, ReopenForm, ReportForm, posted_token
 from ..intake import intake_allowed, submit_report
 from ..models import (
-    DONE_STATUSES, Channel, EventKind, FeedbackSettings, Follow, PhotoKind, Priority, Report, ReportPhoto, Status,
+    DONE_STATUSES, Category, Channel, EventKind, FeedbackSettings, Follow, PhotoKind, Priority, Report, ReportPhoto,
+    Status,
 )
 
 CODE = r"PA-[0-9]{4}-[0-9]{6,}"
@@ -229,8 +235,56 @@ def photo(request, code, name):
     return response
 
 
+SIMILAR_LIMIT = 5
+SIMILAR_RATE = (60, 600)  # look-ups per address: 60 in 10 minutes (the form asks after a pause in typing)
+
+
+@require_GET
+def similar(request):
+    """Public reports that a citizen about to send a report may recognise as theirs: open, of the same category,
+    near the pin and alike in text (`duplicates.suggest_for_intake`). Public fields only; JSON for the form."""
+    errors = {}
+    category = None
+    raw = request.GET.get("category", "")
+    if raw.isdigit():
+        category = Category.objects.filter(pk=raw, is_active=True).first()
+    if category is None:
+        errors["category"] = str(_("Hãy chọn một lĩnh vực trong danh sách."))
+    point = []
+    for name, low, high in (("lat", -90, 90), ("lon", -180, 180)):
+        try:
+            value = float(request.GET.get(name, ""))
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value) or not low <= value <= high:
+            errors[name] = str(_("Tọa độ không hợp lệ."))
+        point.append(value)
+    description = request.GET.get("description", "")
+    if len(description) > MAX_DESCRIPTION:
+        errors["description"] = str(_("Nội dung dài quá %(n)d ký tự.") % {"n": MAX_DESCRIPTION})
+    if errors:
+        return JsonResponse({"errors": errors}, status=400, json_dumps_params={"ensure_ascii": False})
+    if not hit(f"feedback:similar:{client_ip(request)}", limit=SIMILAR_RATE[0], window=SIMILAR_RATE[1]):
+        return JsonResponse({"errors": {"__all__": str(_("Quá nhiều lượt tra cứu; hãy thử lại sau ít phút."))}},
+                            status=429, headers={"Retry-After": str(SIMILAR_RATE[1])},
+                            json_dumps_params={"ensure_ascii": False})
+    found = [] if not category.is_public else suggest_for_intake(category, point[0], point[1], description,
+                                                                  limit=SIMILAR_LIMIT)
+    return JsonResponse({"reports": [{
+        "code": report.code,
+        "url": reverse("feedback:track", args=[report.code]),
+        "category": report.category.label,
+        "status": report.get_status_display(),
+        "commune": report.area.name if report.area_id else "",
+        "received": timezone.localtime(report.received_at).strftime("%d/%m/%Y"),
+        "distance_m": report.distance_m,
+        "excerpt": Truncator(report.description).chars(160),
+    } for report in found]}, json_dumps_params={"ensure_ascii": False})
+
+
 urlpatterns = [
     path("phan-anh/gui/", submit, name="submit"),
+    path("phan-anh/gui/tuong-tu/", similar, name="similar"),
     path("phan-anh/tra-cuu/", lookup, name="lookup"),
     re_path(rf"^phan-anh/da-gui/(?P<code>{CODE})/$", submitted, name="submitted"),
     re_path(rf"^phan-anh/(?P<code>{CODE})/$", track, name="track"),

@@ -98,6 +98,7 @@
       }
       latInput.value = latlng.lat.toFixed(6);
       lonInput.value = latlng.lng.toFixed(6);
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
       status.textContent = msg("pin", { lat: latlng.lat.toFixed(5), lon: latlng.lng.toFixed(5),
                                         commune: nearestName(latlng.lat, latlng.lng) || "—" });
       if (pan) { map.setView(latlng, Math.max(map.getZoom(), 15)); }
@@ -106,6 +107,7 @@
       if (marker) { map.removeLayer(marker); marker = null; }
       latInput.value = "";
       lonInput.value = "";
+      latInput.dispatchEvent(new Event("change", { bubbles: true }));
       status.textContent = msg("pin-cleared");
     };
 
@@ -153,6 +155,53 @@
         }
       });
     });
+  }
+
+  // --- Reports that may already describe this problem (open, same category, near the pin, alike in text) -----
+  var similarBox = form.querySelector("[data-similar]");
+  if (similarBox && window.fetch && latInput && lonInput) {
+    var similarList = similarBox.querySelector("[data-similar-list]");
+    var similarTimer = null, lastQuery = "";
+    var field = function (name) { var node = form.querySelector("[name=" + name + "]"); return node ? node.value : ""; };
+    var show = function (reports) {
+      similarList.textContent = "";
+      reports.forEach(function (r) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        link.href = r.url;
+        link.target = "_blank";
+        link.rel = "noopener";
+        link.textContent = r.code + " · " + r.category + " " + msg("new-tab");
+        var text = document.createElement("p");
+        text.textContent = r.excerpt;
+        var meta = document.createElement("p");
+        meta.className = "small muted";
+        meta.textContent = [r.status, r.commune, r.received,
+                            r.distance_m === null ? "" : msg("distance", { m: r.distance_m })].filter(Boolean).join(" · ");
+        item.appendChild(link);
+        item.appendChild(text);
+        item.appendChild(meta);
+        similarList.appendChild(item);
+      });
+      similarBox.hidden = !reports.length;
+    };
+    var lookUp = function () {
+      var description = field("description").trim();
+      if (!field("category") || !latInput.value || !lonInput.value || description.length < 15) { show([]); return; }
+      var query = new URLSearchParams({ category: field("category"), lat: latInput.value, lon: lonInput.value,
+                                        description: description.slice(0, 1500) }).toString();
+      if (query === lastQuery) { return; }
+      lastQuery = query;
+      window.fetch(similarBox.getAttribute("data-similar") + "?" + query,
+                   { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.json() : { reports: [] }; })
+        .then(function (data) { show(data.reports || []); })
+        .catch(function () { show([]); });
+    };
+    var later = function () { window.clearTimeout(similarTimer); similarTimer = window.setTimeout(lookUp, 700); };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    later();  // back after a validation error, with everything filled in
   }
 
   // --- One click sends once (the server also recognises a repeated submission) -------------------
