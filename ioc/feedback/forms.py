@@ -50,8 +50,22 @@ def category_choices():
     return choices
 
 
+def category_hints():
+    """What the form needs to suggest a category from the description as it is typed (report-form.js): each active
+    category without active sub-categories that has keywords, as {"id", "label", "keywords"}."""
+    categories = list(Category.objects.filter(is_active=True).only("id", "name", "name_en", "keywords", "parent_id"))
+    parents = {c.parent_id for c in categories}
+    return [{"id": c.pk, "label": c.label, "keywords": c.keyword_list()}
+            for c in categories if c.pk not in parents and c.keyword_list()]
+
+
 class CategoryField(forms.ChoiceField):
-    """A category chosen from the grouped list; cleans to the Category."""
+    """A category chosen from the grouped list; cleans to the Category. `hints` feed the suggestion of a category
+    from the description."""
+
+    @property
+    def hints(self):
+        return category_hints()
 
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Lĩnh vực"))

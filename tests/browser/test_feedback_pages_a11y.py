@@ -149,3 +149,20 @@ def test_public_form_offers_a_report_of_the_same_problem(page, report, assert_ac
     assert_accessible(page, "form-similar")
     page.get_by_label("Nội dung phản ánh").fill("Cột điện nghiêng sắp đổ ở ngõ 5 Nguyễn Trãi, nguy hiểm cho người đi bộ")
     expect(box).to_be_hidden()  # another problem: nothing offered
+
+
+def test_public_form_suggests_a_category_from_the_description(page, lights, assert_accessible):
+    Category.objects.filter(pk=lights.pk).update(keywords="đèn, đèn đường, bóng đèn, tối")
+    trees = Category.objects.create(code="cay-xanh", name="Cây xanh", keywords="cây, cành, đổ, gãy")
+    page.goto("/phan-anh/gui/")
+    hint = page.locator("[data-category-hint]")
+    page.get_by_label("Nội dung phản ánh").fill("Tôi thấy cành cây gãy đổ xuống giữa đường")  # "tôi" is not "tối"
+    expect(hint.get_by_role("button")).to_have_text(["Cây xanh"])
+    page.get_by_label("Nội dung phản ánh").fill("Bong den duong truoc nha toi bi hong")  # typed without diacritics
+    expect(hint.get_by_role("button").first).to_have_text("Đèn chiếu sáng hỏng")
+    assert_accessible(page, "form-category-hint")
+    hint.get_by_role("button", name="Đèn chiếu sáng hỏng").click()
+    expect(page.get_by_label("Lĩnh vực")).to_have_value(str(lights.pk))
+    expect(hint).to_be_empty()  # the chosen category fits: nothing more to suggest
+    page.get_by_label("Lĩnh vực").select_option(str(trees.pk))
+    expect(hint).to_contain_text("Nội dung có vẻ thuộc lĩnh vực:")  # a category the text does not fit

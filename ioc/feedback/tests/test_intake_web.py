@@ -165,3 +165,20 @@ def test_a_bound_form_keeps_its_token_so_a_corrected_resend_stays_idempotent(cli
     token = str(uuid.uuid4())
     page = post(client, report_data(categories, communes, submission_token=token, description="")).content.decode()
     assert f'value="{token}"' in page
+
+
+def test_the_form_carries_the_keywords_of_the_categories_a_report_may_be_filed_under(client, categories):
+    from ..forms import category_hints
+    from ..models import Category
+
+    Category.objects.create(code="cu", name="Cũ", keywords="cũ", is_active=False)
+    hints = {h["label"]: h["keywords"] for h in category_hints()}
+    # Sub-categories and categories without sub-categories that have keywords; not the groups, not inactive ones.
+    assert hints == {"Đèn chiếu sáng hỏng": ["đèn", "chiếu sáng", "bóng đèn"], "Ngập úng": ["ngập", "úng", "nước"],
+                     "Rác thải, vệ sinh môi trường": ["rác", "thu gom"]}
+    html = client.get("/phan-anh/gui/").content.decode()
+    assert 'id="category-hints"' in html and "chiếu sáng" in html
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert "Broken street light" in {h["label"] for h in category_hints()}

@@ -50,6 +50,61 @@
     update();
   });
 
+  // --- A category suggested by the keywords the description contains ----------------------------------
+  var hintBox = form.querySelector("[data-category-hint]");
+  var hintData = document.getElementById("category-hints");
+  var select = form.querySelector("select[name=category]");
+  var description = form.querySelector("textarea[name=description]");
+  if (hintBox && hintData && select && description && String.prototype.normalize) {
+    // Text typed with diacritics is compared as typed ("tối", dark, is not "tôi", I); text typed without them is
+    // compared with the keywords folded to plain letters.
+    var fold = function (text) {
+      return " " + text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d")
+        .replace(/[^a-z0-9]+/g, " ").trim() + " ";
+    };
+    var plain = function (text) {
+      return " " + text.toLowerCase().normalize("NFC").replace(/[^\p{L}\p{N}]+/gu, " ").trim() + " ";
+    };
+    var hints = JSON.parse(hintData.textContent || "[]");
+    hints.forEach(function (h) { h.folded = h.keywords.map(fold); h.plain = h.keywords.map(plain); });
+    var ranked = function (text) {
+      var accented = /[^\x00-\x7f]/.test(text);
+      var haystack = accented ? plain(text) : fold(text);
+      return hints.map(function (h) {
+        var score = 0;
+        (accented ? h.plain : h.folded).forEach(function (k) {
+          if (haystack.indexOf(k) !== -1) { score += k.trim().split(" ").length; }  // a phrase counts per word
+        });
+        return { hint: h, score: score };
+      }).filter(function (s) { return s.score > 0; })
+        .sort(function (a, b) { return b.score - a.score; }).slice(0, 3);
+    };
+    var suggest = function () {
+      hintBox.textContent = "";
+      if (description.value.trim().length < 10) { return; }
+      var found = ranked(description.value);
+      var chosen = select.value;
+      if (!found.length || found.some(function (s) { return String(s.hint.id) === chosen; })) { return; }
+      hintBox.appendChild(document.createTextNode(msg(chosen ? "category-maybe" : "category-hint") + " "));
+      found.forEach(function (s) {
+        var button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button-secondary";
+        button.textContent = s.hint.label;
+        button.addEventListener("click", function () {
+          select.value = String(s.hint.id);
+          select.dispatchEvent(new Event("change", { bubbles: true }));
+          select.focus();
+        });
+        hintBox.appendChild(button);
+      });
+    };
+    var hintTimer = null;
+    description.addEventListener("input", function () { window.clearTimeout(hintTimer); hintTimer = window.setTimeout(suggest, 500); });
+    select.addEventListener("change", suggest);
+    suggest();
+  }
+
   // --- Map pin ----------------------------------------------------------------------------------
   var mapElement = form.querySelector("[data-map]");
   var latInput = form.querySelector("input[name=latitude]");
