@@ -23,10 +23,13 @@ FILES = {
     "markercluster/MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
     "axe/axe.min.js": "axe-core/axe.min.js",
 }
+# Read by the server, which inlines the few a page needs (category icons): not served as static files.
+SERVER_FILES = {"lucide": "lucide-static/icons"}
+SERVER_TARGET = ROOT / "build" / "icons"
 
 
 def main():
-    missing = [src for src in FILES.values() if not (NODE / src).exists()]
+    missing = [src for src in [*FILES.values(), *SERVER_FILES.values()] if not (NODE / src).exists()]
     if missing:
         sys.exit(f"Missing in node_modules (run npm ci): {', '.join(missing)}")
     if TARGET.exists():
@@ -41,6 +44,10 @@ def main():
             source_map = source.with_name(source.name + ".map")
             if source_map.exists():  # referenced from the file: the manifest storage needs it
                 shutil.copy2(source_map, target.with_name(target.name + ".map"))
+    if SERVER_TARGET.exists():
+        shutil.rmtree(SERVER_TARGET)
+    for dest, src in SERVER_FILES.items():
+        shutil.copytree(NODE / src, SERVER_TARGET / dest)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ agency responsible, answered within working-time deadlines, and published withou
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -30,7 +31,8 @@ class Category(Localized, models.Model):
     parent = models.ForeignKey("self", verbose_name=_("thuộc nhóm"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
     keywords = models.TextField(_("từ khóa"), blank=True, help_text=_("Các từ khóa, cách nhau bởi dấu phẩy."))
-    icon = models.CharField(_("biểu tượng"), max_length=40, blank=True)
+    icon = models.CharField(_("biểu tượng"), max_length=40, blank=True,
+                            help_text=_("Tên một biểu tượng Lucide (lucide.dev/icons), ví dụ lightbulb, trash, trees."))
     default_priority = models.CharField(_("mức độ mặc định"), max_length=10, choices=Priority.choices,
                                         default=Priority.NORMAL)
     is_public = models.BooleanField(_("công khai"), default=True,
@@ -55,6 +57,13 @@ class Category(Localized, models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        from .icons import icon_exists
+
+        if self.icon and not icon_exists(self.icon):
+            raise ValidationError({"icon": _("Không có biểu tượng “%(name)s” trong bộ Lucide đi kèm hệ thống.")
+                                   % {"name": self.icon}})
 
     def ancestors(self):
         """This category and its parents, nearest first."""

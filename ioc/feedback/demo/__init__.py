@@ -39,6 +39,8 @@ S = Status
 DEFAULT_REPORT_COUNT = 3600
 TESTING_REPORT_COUNT = 200  # seed_demo runs in many tests: a smaller year keeps them fast
 RANDOM_SEED = 2026
+FORMER_ICONS = {"trees": "tree", "droplets": "water", "building-2": "city", "megaphone": "billboard",
+                "triangle-alert": "alert", "traffic-cone": "traffic-light", "ellipsis": "dots"}
 DEMO_KEY_PREFIX = "demo-"  # idempotency_key of demo reports: how a second run knows they exist
 BATCH = 2000
 
@@ -99,6 +101,11 @@ def seed_reference():
         Category.objects.bulk_create(fresh)  # no per-row audit: the seed records one event
         existing.update({c.code: c for c in Category.objects.filter(code__in=[c.code for c in fresh])})
         created["categories"] += len(fresh)
+    # Demos seeded before the icons were drawn named some that Lucide does not have; an edited icon is kept.
+    for code, _parent, _name, _name_en, icon, *_rest in CATEGORIES:
+        old = FORMER_ICONS.get(icon)
+        if old:
+            Category.objects.filter(code=code, icon=old).update(icon=icon)
 
     units = {u.code: u for u in Unit.objects.all()}
     wanted = [(existing[code], None, units.get(lead), [units.get(c) for c in coop])

@@ -177,3 +177,14 @@ def test_codes_are_unique_and_new_reports_continue_the_sequence(province):
                              address="Phường Kinh Bắc", received_at=NOW)
     assert after.code == f"PA-2026-{CodeSequence.objects.get(year=2026).last:06d}"
     assert int(after.code[-6:]) == max(int(c[-6:]) for c in codes if c.startswith("PA-2026-")) + 1
+
+
+def test_icons_of_an_earlier_demo_are_renamed_and_an_edited_icon_is_kept(province):
+    from ..demo import seed_reference
+
+    seed_reference()
+    Category.objects.filter(code="cay-xanh").update(icon="tree")  # as seeded before the icons were drawn
+    Category.objects.filter(code="ngap-ung").update(icon="umbrella")  # an administrator's choice
+    seed_reference()
+    assert Category.objects.get(code="cay-xanh").icon == "trees"
+    assert Category.objects.get(code="ngap-ung").icon == "umbrella"

@@ -151,7 +151,7 @@ def public_list(request):
             .only("id", "report_id", "thumbnail"))
         qs = (stats.apply_filters(Report.objects.public(), filters)
               .select_related("category", "area")
-              .only("id", "code", "status", "received_at", "description", "category__name", "category__name_en",
+              .only("id", "code", "status", "received_at", "description", "category__name", "category__name_en", "category__icon",
                     "area__name")
               .prefetch_related(ready_photos))
         page = CachedCountPaginator(qs, PAGE_SIZE, count_key=("list-count", filters.key())).get_page(
