@@ -18,7 +18,7 @@ import logging
 from collections import defaultdict
 from datetime import datetime, time
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from ioc.monitoring.models import (
@@ -38,12 +38,17 @@ MAX_POINTS_PER_SERIES = 5000
 # --- Sensor readings --------------------------------------------------------------------------------
 
 
+def _covers(area_id, station_area):
+    """Does the rule's area (a commune, or the province above it) hold a station of station_area?"""
+    return station_area is not None and area_id in (station_area.pk, station_area.parent_id)
+
+
 def _matches(rule, series):
     if rule.metric_id != series.metric_id:
         return False
     if rule.station_id and rule.station_id != series.station_id:
         return False
-    if rule.area_id and rule.area_id != series.station.area_id:
+    if rule.area_id and not _covers(rule.area_id, series.station.area):
         return False
     return True
 
@@ -257,8 +262,8 @@ def check_silent_sources(*, now=None):
                 "station__area", "metric")
             if rule.station_id:
                 series = series.filter(station_id=rule.station_id)
-            if rule.area_id:
-                series = series.filter(station__area_id=rule.area_id)
+            if rule.area_id:  # the commune, or the province above the stations' communes
+                series = series.filter(Q(station__area_id=rule.area_id) | Q(station__area__parent_id=rule.area_id))
             for s in series:
                 last = from_epoch(s.last_t) if s.last_t is not None else None
                 changed += _silence(rule, Subject.for_series(s), last, now)

@@ -75,6 +75,13 @@ def test_rule_for_one_area_watches_only_its_stations(make_rule, series, commune,
     assert [e.series for e in events_of(rule)] == [series["kinh_bac"]]
 
 
+def test_a_rule_for_the_province_watches_the_stations_of_its_communes(make_rule, series, province, write):
+    rule = make_rule(area=province)  # the rule form offers the province; stations sit in communes
+    write(series["kinh_bac"], [(0, 99.0)])
+    write(series["tu_son"], [(0, 99.0)])  # no commune: not known to be in the province
+    assert [e.series for e in events_of(rule)] == [series["kinh_bac"]]
+
+
 def test_inactive_rules_and_other_metrics_are_ignored(make_rule, series, write, db):
     from ioc.monitoring.models import Metric
 

@@ -31,6 +31,14 @@ def test_a_silent_series_opens_one_event_and_ends_when_data_returns(make_rule, s
     assert event.status == EventStatus.RESOLVED and event.resolution == Resolution.AUTO
 
 
+def test_a_silent_series_of_a_province_rule_opens_an_event(make_rule, series, province, write):
+    rule = make_rule(name="Mất dữ liệu toàn tỉnh", condition=Condition.NO_DATA, threshold=None, window_minutes=60,
+                     area=province)
+    write(series["kinh_bac"], [(0, 30.0)])
+    watch(now=from_epoch(BASE) + timedelta(minutes=61))
+    assert [e.series for e in AlertEvent.objects.filter(rule=rule)] == [series["kinh_bac"]]
+
+
 def test_series_that_never_reported_raise_nothing(make_rule, series):
     make_rule(condition=Condition.NO_DATA, threshold=None, window_minutes=60)
     assert watch(now=timezone.now()) == 0
