@@ -193,18 +193,19 @@ def date_to_epoch(day: date) -> int:
     return int(datetime(day.year, day.month, day.day, tzinfo=VN_TZ).timestamp())
 
 
-def rollup_value(aggregation, count, total, low, high, stations=1):
-    """One figure from a rollup row, by how the quantity aggregates over time. A summed quantity (rainfall,
-    vehicle counts) over an area is the total of an average station, so areas with more stations compare
-    fairly with the others."""
+def realtime_value(indicator, count, total, low, high, stations=1):
+    """One figure of a real-time indicator from an area rollup row, combined as the indicator says over time and
+    over the stations of the area: a river's level is its highest gauge at the highest moment (max, max), rainfall
+    the total of an average station (sum over time, mean over the area), PM2.5 the mean of the readings."""
     if not count:
         return None
-    if aggregation == Aggregation.SUM:
-        return total / (stations or 1)
-    if aggregation == Aggregation.MIN:
-        return low
-    if aggregation == Aggregation.MAX:
+    over_time, over_area = indicator.time_aggregation, indicator.area_aggregation
+    if Aggregation.MAX in (over_time, over_area):
         return high
+    if Aggregation.MIN in (over_time, over_area):
+        return low
+    if over_time == Aggregation.SUM:
+        return total if over_area == Aggregation.SUM else total / (stations or 1)
     return total / count
 
 
@@ -364,11 +365,10 @@ def _realtime_points(indicators, area_id, now):
             by_metric[(metric_id, Grain.DAY)][bucket] = (count, total, low, high, n)
     points = {}
     for indicator in indicators:
-        aggregation = indicator.metric.time_aggregation
         for grain in (Grain.HOUR, Grain.DAY):
             buckets = by_metric.get((indicator.metric_id, grain))
             if buckets:
-                points[indicator.pk] = [(bucket_label(b, grain), rollup_value(aggregation, *buckets[b]))
+                points[indicator.pk] = [(bucket_label(b, grain), realtime_value(indicator, *buckets[b]))
                                         for b in sorted(buckets)]
                 break
     return points
@@ -479,13 +479,12 @@ def indicator_series(indicator, area, start: date, end: date):
         # "24 giờ qua": the last 24 hours up to now, not two calendar days
         t1 = bucket_start(int(time.time()), Grain.HOUR) + HOUR
         t0 = t1 - 24 * HOUR
-    aggregation = indicator.metric.time_aggregation
     rows = (AreaRollup.objects.filter(area_id=area.pk, metric_id=indicator.metric_id, grain=grain,
                                       bucket__gte=t0, bucket__lt=t1)
             .order_by("bucket").values_list("bucket", "count", "sum", "min", "max", "stations"))
     points = []
     for bucket, count, total, low, high, n in rows:
-        value = rollup_value(aggregation, count, total, low, high, n)
+        value = realtime_value(indicator, count, total, low, high, n)
         points.append({"label": bucket_label(bucket, grain), "period": datetime.fromtimestamp(bucket, VN_TZ).isoformat(),
                        "value": _round(value, decimals), "min": _round(low, decimals),
                        "max": _round(high, decimals), "status": indicator.status_for(value)})
@@ -520,8 +519,7 @@ def commune_comparison(indicator, period: date | None = None):
             phrase = period_phrase(period, indicator.frequency)
         else:
             bucket = date_to_epoch(period)
-            aggregation = indicator.metric.time_aggregation
-            values = {area_id: rollup_value(aggregation, count, total, low, high, n)
+            values = {area_id: realtime_value(indicator, count, total, low, high, n)
                       for area_id, count, total, low, high, n in
                       AreaRollup.objects.filter(area_id__in=list(rows_by_id), metric_id=indicator.metric_id,
                                                 grain=Grain.DAY, bucket=bucket)

@@ -31,7 +31,7 @@ from ioc.core import audit
 from ioc.core.models import Area, AreaLevel, AuditAction, Unit
 
 from ..models import (
-    VN_TZ, BatchStatus, DataSource, Domain, Frequency, IngestBatch, Indicator, Metric, Observation, Quality,
+    VN_TZ, Aggregation, BatchStatus, DataSource, Domain, Frequency, IngestBatch, Indicator, Metric, Observation, Quality,
     Reading, Sector, Series, SeriesRollup, SourceKind, Station, WallLayout, WallPanel,
 )
 from . import figures, sensors
@@ -197,6 +197,9 @@ def seed_reference(province, communes, units, *, all_stations=True):
                   metric=metrics[s.metric] if s.metric else None, is_public=s.public, order=(i + 1) * 10)
         for i, s in enumerate(INDICATORS)])
     created["indicators"] = len(fresh)
+    # Vehicles per hour at an average counting point, as its thresholds are: earlier demos summed the points.
+    Indicator.objects.filter(code="luu-luong-xe", area_aggregation=Aggregation.SUM).update(
+        area_aggregation=Aggregation.MEAN)
     for model in (Metric, Indicator):  # a demo seeded before units had English names; an edited one is kept
         for vietnamese, english in UNITS_EN.items():
             model.objects.filter(unit_of_measure=vietnamese, unit_of_measure_en="").update(unit_of_measure_en=english)

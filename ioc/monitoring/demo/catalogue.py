@@ -157,7 +157,7 @@ INDICATORS = [
     IndicatorSpec("hanh-khach-xe-buyt", "giao-thong", "Hành khách đi xe buýt", "Bus passengers", "nghìn lượt",
                   "so-xay-dung", F.MONTHLY, A.SUM, A.SUM, D.UP, 800, 500, 400, True, "province", 1),
     IndicatorSpec("luu-luong-xe", "giao-thong", "Lưu lượng phương tiện trên quốc lộ", "Vehicle flow on national "
-                  "roads", "xe/giờ", "so-xay-dung", F.REALTIME, A.SUM, A.SUM, D.DOWN, None, 5000, 6000, True,
+                  "roads", "xe/giờ", "so-xay-dung", F.REALTIME, A.SUM, A.MEAN, D.DOWN, None, 5000, 6000, True,
                   "realtime", 0, metric="vehicles"),
     IndicatorSpec("toc-do-trung-binh", "giao-thong", "Tốc độ trung bình trên quốc lộ", "Average speed on national "
                   "roads", "km/h", "so-xay-dung", F.REALTIME, A.MEAN, A.MEAN, D.UP, 50, 30, 15, True,

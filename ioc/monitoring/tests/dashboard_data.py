@@ -8,7 +8,7 @@ from datetime import date
 from ioc.core.models import Area, AreaLevel, Unit
 
 from ..models import (
-    AreaRollup, Direction, Domain, Frequency, Grain, Indicator, Metric, Observation, Sector, Series, SeriesRollup,
+    Aggregation, AreaRollup, Direction, Domain, Frequency, Grain, Indicator, Metric, Observation, Sector, Series, SeriesRollup,
     Station, StationKind, bucket_start,
 )
 
@@ -52,7 +52,7 @@ def make_world(province, commune, unit, *, rollups=True):
     pm25 = Indicator.objects.create(
         code="pm25-tb", name="Bụi mịn PM2.5 trung bình", sector=env, owner_unit=unit, unit_of_measure="µg/m³",
         frequency=Frequency.REALTIME, direction=Direction.DOWN, warning_threshold=50, critical_threshold=75,
-        metric=metric, is_public=True)
+        metric=metric, is_public=True, time_aggregation=Aggregation.MEAN, area_aggregation=Aggregation.MEAN)
 
     # GRDP: the province's quarters of 2024–2025 (last 5.4 → warning, previous 6.5); communes for 2025-Q4
     for quarter, value in zip(("2024-07-01", "2024-10-01", "2025-01-01", "2025-04-01", "2025-07-01", "2025-10-01"),

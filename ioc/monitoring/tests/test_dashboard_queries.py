@@ -212,3 +212,25 @@ def test_units_of_measure_follow_the_language(world, people):
         english = cards(queries.overview(access, world.province, use_cache=False))
     assert english["thu-ngan-sach"]["unit"] == "billion VND"
     assert english["grdp"]["unit"] == "%"  # no English unit given: the one there is
+
+
+def test_a_real_time_indicator_combines_as_it_says(world, people):
+    """The same PM2.5 rollups read as the highest value (a river's level is read this way), as the mean, and as
+    the total of an average station (rainfall)."""
+    from ioc.monitoring.models import Aggregation, Indicator
+
+    highest = Indicator.objects.create(
+        code="pm25-max", name="Bụi mịn cao nhất", sector=world.pm25.sector, owner_unit=world.unit,
+        frequency=Frequency.REALTIME, metric=world.metric, time_aggregation=Aggregation.MAX,
+        area_aggregation=Aggregation.MAX, warning_threshold=50, critical_threshold=84, direction="down")
+    total = Indicator.objects.create(
+        code="pm25-sum", name="Tổng", sector=world.pm25.sector, owner_unit=world.unit, frequency=Frequency.REALTIME,
+        metric=world.metric, time_aggregation=Aggregation.SUM, area_aggregation=Aggregation.MEAN)
+    data = cards(queries.overview(get_access(people["leader"]), world.province, use_cache=False))
+    assert data["pm25-tb"]["value"] == 80.0  # the mean of the last hour
+    assert data["pm25-max"]["value"] == 85.0 and data["pm25-max"]["status"] == Status.CRITICAL
+    assert data["pm25-sum"]["value"] == 800.0  # ten readings of 80 at one station
+    series = queries.indicator_series(highest, world.province, date.today(), date.today())
+    assert [p["value"] for p in series["points"]][-1] == 85.0
+    assert cards(queries.overview(get_access(people["leader"]), world.communes[0], use_cache=False))[
+        total.code]["value"] == 800.0
