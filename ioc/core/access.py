@@ -29,7 +29,8 @@ PERMISSIONS: dict[str, frozenset] = {
     "feedback.hotline": frozenset({Role.OPERATOR, Role.ADMIN}),
     "feedback.handle": frozenset({Role.OFFICER, Role.UNIT_HEAD, Role.OPERATOR, Role.ADMIN}),
     "feedback.view_staff": ANY_STAFF,
-    "feedback.see_reporter": frozenset({Role.OPERATOR, Role.ADMIN, Role.LEADER}),
+    # who reported an anonymous report: the IOC's staff only (the form promises it; Decree 13/2023/NĐ-CP)
+    "feedback.see_reporter": frozenset({Role.OPERATOR, Role.ADMIN}),
     "feedback.export": frozenset({Role.UNIT_HEAD, Role.OPERATOR, Role.LEADER, Role.ADMIN}),
     # monitoring (giám sát): staff see every indicator; officers send their own unit's data
     "monitoring.view": ANY_STAFF,
