@@ -19,6 +19,28 @@ def _due(report):
     return report.acceptance_due if report.status == Status.RECEIVED else report.answer_due
 
 
+ACCEPTANCE_REMINDER_HOURS = 1  # working hours before the acceptance deadline (4 or 8 working hours after intake)
+
+
+def remind_acceptance_due_soon(*, now):
+    """Remind the IOC operators once, a working hour before a new report's acceptance deadline."""
+    horizon = worktime.add_working_hours(now, ACCEPTANCE_REMINDER_HOURS)
+    reports = Report.objects.filter(status=Status.RECEIVED, merged_into__isnull=True, reminded_at__isnull=True,
+                                    acceptance_due__gt=now, acceptance_due__lte=horizon)
+    operators = list(ioc_operators())
+    count = 0
+    for report in reports:
+        notify_each(recipients=operators, topic="feedback.due_soon",
+                    render=lambda report=report: (
+                        _("Sắp đến hạn tiếp nhận phản ánh %(code)s") % {"code": report.code},
+                        _("Hạn tiếp nhận: %(due)s.") % {
+                            "due": worktime.to_local(report.acceptance_due).strftime("%H:%M %d/%m/%Y")}),
+                    url=reverse("feedback:staff_report", args=[report.code]))
+        Report.objects.filter(pk=report.pk).update(reminded_at=now)
+        count += 1
+    return count
+
+
 def remind_due_soon(*, now):
     """Remind the handling unit once, a few working hours before the answer deadline."""
     hours = FeedbackSettings.current().reminder_hours_before

@@ -123,9 +123,10 @@ def submit_report(*, channel, category, description, latitude=None, longitude=No
         if idempotency_key:
             return Report.objects.get(channel=channel, idempotency_key=idempotency_key), False
         raise
-    from .tasks import after_intake
+    from .tasks import after_intake, queue
 
-    # One background job: photos (when there are some), then the acknowledgement to the reporter.
+    # One background job: photos (when there are some), then the acknowledgement to the reporter. The report is
+    # stored already: a queue that cannot be reached is logged, and the sweep `resume_intake` finishes the job.
     has_photos = bool(photos)
-    transaction.on_commit(lambda: after_intake(report.pk, has_photos))
+    transaction.on_commit(lambda: queue(after_intake, report.pk, has_photos))
     return report, True

@@ -256,6 +256,9 @@ class Report(models.Model):
     answered_at = models.DateTimeField(_("thời điểm trả lời"), null=True, blank=True)
     closed_at = models.DateTimeField(_("thời điểm đóng"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True, db_index=True)
+    # When the intake's background job (photos, then the acknowledgement) finished; a sweep resumes reports whose
+    # job was never queued (the queue was down) or never finished.
+    acknowledged_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     escalated_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Answer and satisfaction

@@ -21,10 +21,16 @@ REPORTER_MESSAGES = {
                       gettext_noop("Phản ánh của bạn đã được xác minh và đang được chuyển xử lý.")),
     Status.REJECTED: (gettext_noop("Phản ánh %(code)s không được tiếp nhận xử lý"), gettext_noop("Lý do: %(note)s")),
     Status.ASSIGNED: (gettext_noop("Phản ánh %(code)s đã được chuyển xử lý"), gettext_noop("Đơn vị xử lý: %(unit)s.")),
+    Status.IN_PROGRESS: (gettext_noop("Phản ánh %(code)s đang được xử lý"),
+                         gettext_noop("%(unit)s đã bắt đầu xử lý phản ánh của bạn.")),
     Status.ANSWERED: (gettext_noop("Phản ánh %(code)s đã có trả lời"), "%(answer)s"),
     Status.REOPENED: (gettext_noop("Phản ánh %(code)s được xử lý lại"),
                       gettext_noop("Yêu cầu xử lý lại của bạn đã được ghi nhận.")),
+    Status.CLOSED: (gettext_noop("Phản ánh %(code)s đã kết thúc"),
+                    gettext_noop("Phản ánh của bạn đã được giải quyết xong. Cảm ơn bạn đã phản ánh.")),
 }
+# The statuses a unit works in: a move from one of them back to VERIFIED is the unit handing the report back.
+UNIT_HANDLING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
 
 
 def tracking_path(report):
@@ -55,19 +61,19 @@ def _tell_reporter(report, status, note=""):
         notify_each(recipients=[report.reporter], topic=f"feedback.{status}", render=render,
                     url=tracking_path(report))
     elif report.reporter_email or report.reporter_phone:
-        from .tasks import message_contact
+        from .tasks import message_contact, queue
 
-        message_contact(report.pk, title, body)
+        queue(message_contact, report.pk, title, body)
     followers = [f.user for f in report.followers.select_related("user") if f.user_id != report.reporter_id]
     if followers:
         notify_each(recipients=followers, topic=f"feedback.{status}", render=render, url=tracking_path(report))
     if status == Status.ANSWERED:
         # Reporters of merged duplicates share the answer. Those with an account follow this report (told
         # above); those who left only an e-mail or a phone number are told through their own report.
-        from .tasks import message_contact
+        from .tasks import message_contact, queue
 
         for merged in report.merged_reports.filter(reporter__isnull=True).exclude(reporter_email="", reporter_phone=""):
-            message_contact(merged.pk, title, body)
+            queue(message_contact, merged.pk, title, body)
 
 
 def report_received(report_id):
@@ -77,9 +83,17 @@ def report_received(report_id):
 
 def report_moved(report_id, old, new):
     report = Report.objects.select_related("reporter", "lead_unit").get(pk=report_id)
-    last = report.events.order_by("-at", "-id").first()
-    _tell_reporter(report, new, note=last.note if last else "")
+    last = report.events.select_related("actor_unit").order_by("-at", "-id").first()
     staff_url = reverse("feedback:staff_report", args=[report.code])
+    if new == Status.VERIFIED and old in UNIT_HANDLING:
+        # A unit handed the report back: the IOC must route it again; the reporter has nothing new to hear.
+        unit = last.actor_unit.name if last and last.actor_unit_id else ""
+        notify_each(recipients=ioc_operators(), topic="feedback.returned", url=staff_url,
+                    render=lambda: (_("%(unit)s trả lại phản ánh %(code)s") % {"unit": unit or _("Đơn vị"),
+                                                                              "code": report.code},
+                                    last.note if last else ""))
+        return
+    _tell_reporter(report, new, note=last.note if last else "")
     if new == Status.ASSIGNED and report.lead_unit_id:
         unit_ids = [report.lead_unit_id, *report.cooperating_units.values_list("pk", flat=True)]
         notify_each(recipients=staff_of(unit_ids), topic="feedback.assigned", url=staff_url,
@@ -90,6 +104,48 @@ def report_moved(report_id, old, new):
                     topic="feedback.reopened", url=staff_url,
                     render=lambda: (_("Người dân yêu cầu xử lý lại %(code)s") % {"code": report.code},
                                     last.note if last else ""))
+
+
+def share_answer(duplicate_id):
+    """A duplicate merged into a report that already has its answer: its reporter gets that answer now."""
+    duplicate = Report.objects.select_related("reporter", "merged_into").get(pk=duplicate_id)
+    main = duplicate.merged_into
+    if main is None or not main.answer:
+        return
+    def render():
+        return _(REPORTER_MESSAGES[Status.ANSWERED][0]) % {"code": main.code}, main.answer
+
+    if duplicate.reporter_id:
+        notify_each(recipients=[duplicate.reporter], topic=f"feedback.{Status.ANSWERED}", render=render,
+                    url=tracking_path(main))
+    elif duplicate.reporter_email or duplicate.reporter_phone:
+        from .tasks import message_contact, queue
+
+        title, body = render()
+        queue(message_contact, duplicate.pk, title, body)
+
+
+def extension_decided(extension_id):
+    """The unit hears whether its extension was granted (and the new deadline)."""
+    from ioc.core import worktime
+
+    from .models import ExtensionRequest, ExtensionStatus
+
+    ext = ExtensionRequest.objects.select_related("report", "requested_by").get(pk=extension_id)
+    report = ext.report
+    recipients = list(staff_of([report.lead_unit_id])) if report.lead_unit_id else []
+    if ext.requested_by_id and ext.requested_by not in recipients:
+        recipients.append(ext.requested_by)
+
+    def render():
+        if ext.status == ExtensionStatus.APPROVED:
+            return (_("Đồng ý gia hạn phản ánh %(code)s") % {"code": report.code},
+                    _("Hạn trả lời mới: %(due)s.") % {
+                        "due": worktime.to_local(report.answer_due).strftime("%H:%M %d/%m/%Y")})
+        return (_("Không đồng ý gia hạn phản ánh %(code)s") % {"code": report.code}, ext.decision_note)
+
+    notify_each(recipients=recipients, topic="feedback.extension_decided", render=render,
+                url=reverse("feedback:staff_report", args=[report.code]))
 
 
 def extension_requested(extension_id):

@@ -149,6 +149,9 @@ class MergeForm(forms.Form):
             raise ValidationError(_("Không thể gộp phản ánh vào chính nó."))
         if main.merged_into_id:
             raise ValidationError(_("Phản ánh %(code)s đã được gộp vào phản ánh khác."), params={"code": code})
+        if main.status == Status.REJECTED:
+            raise ValidationError(_("Không thể gộp vào phản ánh %(code)s vì phản ánh đó đã bị từ chối."),
+                                  params={"code": code})
         return main
 
 

@@ -2,6 +2,7 @@
 
 import io
 import logging
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -25,14 +26,50 @@ def rebuild_map(filters, language):
         stats.build_map_entry(stats.Filters.from_dict(filters))
 
 
+RESUME_AFTER = timedelta(minutes=10)  # well after after_intake's own retries (3 × 30 s)
+RESUME_WITHIN = timedelta(days=2)  # older reports are not acknowledged any more
+
+
+def queue(task, *args):
+    """Queue a job from a request that has already stored its change. When the queue cannot be reached, say so in
+    the log and go on: the request must not fail (and report an error) for what is already saved; the sweep
+    `resume_intake` finishes intake jobs once the queue is back."""
+    try:
+        task(*args)
+    except Exception:  # Redis (or the SQLite task store) is down: whatever the client raises
+        log.exception("could not queue %s%r", getattr(task, "name", task), args)
+
+
 @db_task(retries=3, retry_delay=30)
 def after_intake(report_id, has_photos):
     """What follows a new report, off the request: its photos, then the acknowledgement to the reporter."""
+    finish_intake(report_id, has_photos)
+
+
+def finish_intake(report_id, has_photos=True):
+    from .models import Report
     from .notify import report_received
 
     if has_photos:
         process_report_photos.call_local(report_id)
     report_received(report_id)
+    Report.objects.filter(pk=report_id).update(acknowledged_at=timezone.now())
+
+
+@db_periodic_task(crontab(minute="*/10"))
+def resume_intake():
+    """Finish the intake of reports whose job never ran or never finished (the queue was down, the worker stopped):
+    photos still pending, then the acknowledgement."""
+    from .models import Report
+
+    now = timezone.now()
+    for report_id in (Report.objects.filter(acknowledged_at__isnull=True, received_at__gte=now - RESUME_WITHIN,
+                                            received_at__lte=now - RESUME_AFTER)
+                      .order_by("received_at").values_list("pk", flat=True)[:500]):
+        try:
+            finish_intake(report_id)
+        except Exception:  # one report's failure (a mail server down) must not stop the others
+            log.exception("resuming the intake of report %s failed", report_id)
 
 
 @db_task(retries=3, retry_delay=30)
@@ -87,8 +124,9 @@ def message_contact(report_id, title, body):
 
 @db_periodic_task(crontab(minute="*/15"))
 def watch_deadlines():
-    from .deadlines import escalate_overdue, remind_due_soon, close_answered
+    from .deadlines import close_answered, escalate_overdue, remind_acceptance_due_soon, remind_due_soon
 
+    remind_acceptance_due_soon(now=timezone.now())
     remind_due_soon(now=timezone.now())
     escalate_overdue(now=timezone.now())
     close_answered(now=timezone.now())

@@ -100,7 +100,8 @@ def transition(report, to, *, by, note="", public=True, **changes):
         report.answer_due = deadlines_for(report.category, report.priority, now)[1]
         report.reminded_at = report.escalated_at = None
     if old == S.RECEIVED:
-        report.escalated_at = None  # an escalation for acceptance must not silence the one for the answer
+        # A reminder or escalation for acceptance must not silence the ones for the answer.
+        report.reminded_at = report.escalated_at = None
     report.save()
     ReportEvent.objects.create(report=report, at=now, actor=by, actor_unit_id=_actor_unit(by, report) if by else None,
                                kind=EventKind.TRANSITION, from_status=old, to_status=to, note=note, is_public=public)
@@ -156,7 +157,7 @@ def reopen(*, report, by, reason):
     if not (reason or "").strip():
         raise TransitionError(_("Hãy cho biết vì sao chưa hài lòng với kết quả xử lý."))
     window = timedelta(days=FeedbackSettings.current().reopen_window_days)
-    done_at = report.closed_at or report.answered_at
+    done_at = report.answered_at or report.closed_at  # the window runs from the answer, not from the closing
     if done_at and timezone.now() - done_at > window and not get_access(by).has("feedback.triage"):
         raise TransitionError(_("Đã quá thời hạn %(days)d ngày để yêu cầu xử lý lại.")
                               % {"days": window.days})
@@ -258,6 +259,9 @@ def decide_extension(*, extension, by, approve, note=""):
     audit.record(AuditAction.UPDATE, obj=report, changes={"answer_due": [
         old_due.isoformat() if old_due else None, report.answer_due.isoformat() if report.answer_due else None]},
         note="extension approved" if approve else "extension refused")
+    from .notify import extension_decided
+
+    transaction.on_commit(lambda: extension_decided(extension.pk))
     return extension
 
 
@@ -273,6 +277,9 @@ def merge(*, duplicate, into, by):
         raise TransitionError(_("Không thể gộp phản ánh vào chính nó hoặc vào một phản ánh đã được gộp."))
     if duplicate.merged_into_id:
         raise TransitionError(_("Phản ánh này đã được gộp vào phản ánh khác."))
+    if into.status == S.REJECTED:
+        raise TransitionError(_("Không thể gộp vào phản ánh %(code)s vì phản ánh đó đã bị từ chối.")
+                              % {"code": into.code})
     duplicate.merged_into = into
     duplicate.save(update_fields=["merged_into", "updated_at"])
     if duplicate.status in (S.RECEIVED, S.VERIFIED):
@@ -283,6 +290,10 @@ def merge(*, duplicate, into, by):
     if duplicate.reporter_id:
         Follow.objects.get_or_create(report=into, user_id=duplicate.reporter_id)
     audit.record(AuditAction.UPDATE, obj=duplicate, changes={"merged_into": [None, into.code]})
+    if into.status in (S.ANSWERED, S.CLOSED):  # already answered: the duplicate's reporter gets the answer now
+        from .notify import share_answer
+
+        transaction.on_commit(lambda: share_answer(duplicate.pk))
     return duplicate
 
 

@@ -450,7 +450,8 @@ class ReportFactory:
             is_anonymous=plan.reporter is None and rng.random() < 0.12,
             received_by=self.operator if plan.channel == Channel.HOTLINE else None, status=S.RECEIVED,
             priority=priority, lead_unit=lead, received_at=plan.received_at, acceptance_due=acceptance_due,
-            answer_due=answer_due, idempotency_key=f"{DEMO_KEY_PREFIX}{plan.index:06d}")
+            answer_due=answer_due, idempotency_key=f"{DEMO_KEY_PREFIX}{plan.index:06d}",
+            acknowledged_at=plan.received_at)  # as if acknowledged: the intake sweep must not write to them
         report.description = self._describe(plan, phrase)
         report.updated_at = plan.received_at
         report._cooperating = [u for u in coop if lead is None or u.pk != lead.pk]

@@ -115,7 +115,7 @@ def reopen_deadline(report):
     """Until when the reporter may ask for the report to be handled again, or None."""
     if report.status not in DONE_STATUSES:
         return None
-    done_at = report.closed_at or report.answered_at
+    done_at = report.answered_at or report.closed_at
     if done_at is None:
         return None
     return done_at + timedelta(days=FeedbackSettings.current().reopen_window_days)
