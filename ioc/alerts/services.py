@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from ioc.core import audit
 from ioc.core.access import get_access
-from ioc.core.models import Area, AuditAction
+from ioc.core.models import Area, AreaLevel, AuditAction
 
 from .models import (
     ACTIVE_STATUSES, SEVERITY_RANK, AlertEvent, AlertRule, Condition, EventNote, EventStatus, NoteKind, Resolution,
@@ -205,12 +205,16 @@ def _equivalent_radius_km(area: Area):
 
 
 def geometry_for(rule, subject):
-    """(circle, polygon) for CAP: a circle around a station, a polygon for an area."""
+    """(circle, polygon) for CAP: a circle around a station, a polygon for an area; the province when the subject
+    has no place of its own (a silent data source, an indicator of the whole province), so every alert says where."""
     station = subject.station
     if station is not None and station.latitude is not None and station.longitude is not None:
         return circle_around(station.latitude, station.longitude, rule.radius_km or 2.0), ""
     area = subject.area
-    if area is not None and area.latitude is not None and area.longitude is not None:
+    if area is None or area.latitude is None or area.longitude is None:
+        area = Area.objects.filter(level=AreaLevel.PROVINCE, is_current=True, latitude__isnull=False,
+                                   longitude__isnull=False).first()
+    if area is not None:
         return "", polygon_around(area.latitude, area.longitude, _equivalent_radius_km(area))
     return "", ""
 

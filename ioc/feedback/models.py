@@ -6,7 +6,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -96,8 +97,11 @@ class RoutingRule(models.Model):
     class Meta:
         verbose_name = _("quy tắc chuyển xử lý")
         verbose_name_plural = _("quy tắc chuyển xử lý")
-        constraints = [models.UniqueConstraint(fields=["category", "area"], name="feedback_rule_unique",
-                                               violation_error_message=_("Đã có quy tắc cho lĩnh vực và địa bàn này."))]
+        # One rule per (category, area), "any" included: a plain unique constraint lets NULLs repeat, and two
+        # rules for "any area" would leave the route to chance.
+        constraints = [models.UniqueConstraint(
+            Coalesce("category", Value(0)), Coalesce("area", Value(0)), name="feedback_rule_unique_pair",
+            violation_error_message=_("Đã có quy tắc cho lĩnh vực và địa bàn này."))]
 
     def __str__(self):
         return f"{self.category or '*'} × {self.area or '*'} → {self.lead_unit}"

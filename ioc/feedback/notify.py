@@ -63,7 +63,8 @@ def _tell_reporter(report, status, note=""):
     elif report.reporter_email or report.reporter_phone:
         from .tasks import message_contact, queue
 
-        queue(message_contact, report.pk, title, body)
+        # The answer carries the reporter's personal link: rate it, or ask for it to be handled again.
+        queue(message_contact, report.pk, title, body, status == Status.ANSWERED)
     followers = [f.user for f in report.followers.select_related("user") if f.user_id != report.reporter_id]
     if followers:
         notify_each(recipients=followers, topic=f"feedback.{status}", render=render, url=tracking_path(report))

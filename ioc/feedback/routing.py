@@ -7,7 +7,8 @@ from .models import Category, RoutingRule
 
 
 def _active_rules():
-    return RoutingRule.objects.filter(is_active=True, lead_unit__is_active=True).select_related("lead_unit")
+    return (RoutingRule.objects.filter(is_active=True, lead_unit__is_active=True).select_related("lead_unit")
+            .order_by("pk"))
 
 
 def route(category, area):

@@ -107,15 +107,17 @@ def process_photo(photo):
 
 
 @db_task(retries=5, retry_delay=60)
-def message_contact(report_id, title, body):
-    """Tell a reporter without an account, by e-mail or SMS, retried on failure."""
+def message_contact(report_id, title, body, personal=False):
+    """Tell a reporter without an account, by e-mail or SMS, retried on failure. `personal`: the link is the
+    reporter's own (rate the answer, ask for it to be handled again), not the public report page."""
     from ioc.core.notifications import get_channel
 
     from .models import Report
     from .notify import tracking_path
+    from .views.public import contact_path
 
     report = Report.objects.get(pk=report_id)
-    url = tracking_path(report)
+    url = contact_path(report) if personal and report.reporter_id is None else tracking_path(report)
     if report.reporter_email:
         get_channel("email").send(address=report.reporter_email, subject=title, body=body, url=url)
     elif report.reporter_phone:

@@ -152,13 +152,16 @@ def close(*, report, by, note=""):
     return transition(report, S.CLOSED, by=by, note=note)
 
 
-def reopen(*, report, by, reason):
-    """The reporter is not satisfied with the answer, within the configured window."""
+def reopen(*, report, by, reason, contact=False):
+    """The reporter is not satisfied with the answer, within the configured window. `contact`: a reporter without
+    an account, through the personal link of the answer message (the caller has checked it; `by` is None)."""
+    if contact and report.reporter_id is not None:
+        raise PermissionDenied  # account holders sign in
     if not (reason or "").strip():
         raise TransitionError(_("Hãy cho biết vì sao chưa hài lòng với kết quả xử lý."))
     window = timedelta(days=FeedbackSettings.current().reopen_window_days)
     done_at = report.answered_at or report.closed_at  # the window runs from the answer, not from the closing
-    if done_at and timezone.now() - done_at > window and not get_access(by).has("feedback.triage"):
+    if done_at and timezone.now() - done_at > window and (contact or not get_access(by).has("feedback.triage")):
         raise TransitionError(_("Đã quá thời hạn %(days)d ngày để yêu cầu xử lý lại.")
                               % {"days": window.days})
     return transition(report, S.REOPENED, by=by, note=reason.strip())
@@ -297,9 +300,13 @@ def merge(*, duplicate, into, by):
     return duplicate
 
 
-def rate(*, report, by, stars, comment=""):
-    """The reporter rates the answer, 1 to 5 stars."""
-    if report.reporter_id is None or not get_access(by).owns(report.reporter_id):
+def rate(*, report, by, stars, comment="", contact=False):
+    """The reporter rates the answer, 1 to 5 stars. `contact`: a reporter without an account, through the personal
+    link of the answer message (the caller has checked it; `by` is None)."""
+    if contact:
+        if report.reporter_id is not None:
+            raise PermissionDenied  # account holders sign in
+    elif report.reporter_id is None or not get_access(by).owns(report.reporter_id):
         raise PermissionDenied
     if report.status not in (S.ANSWERED, S.CLOSED):
         raise TransitionError(_("Chỉ đánh giá được khi phản ánh đã có trả lời."))

@@ -463,15 +463,16 @@ def grain_for(start: date, end: date) -> str:
 
 def indicator_series(indicator, area, start: date, end: date):
     """The indicator's values for one area from start to end (dates, end inclusive):
-    {"grain", "points": [{"label", "period", "value", "quality"?, "status"}]}."""
+    {"grain", "points": [{"label", "period", "value", "quality"?, "revision"?, "status"}]} (observed indicators
+    carry the figure's quality flag and its revision: 1, or more once corrected)."""
     decimals = indicator.decimals
     if indicator.metric_id is None:
         rows = (Observation.objects.filter(indicator=indicator, area=area, is_current=True,
                                            period__gte=start, period__lte=end)
-                .order_by("period").values_list("period", "value", "quality"))
+                .order_by("period").values_list("period", "value", "quality", "revision"))
         points = [{"label": period_label(p, indicator.frequency), "period": p.isoformat(),
-                   "value": _round(v, decimals), "quality": q, "status": indicator.status_for(v)}
-                  for p, v, q in rows]
+                   "value": _round(v, decimals), "quality": q, "revision": r, "status": indicator.status_for(v)}
+                  for p, v, q, r in rows]
         return {"grain": indicator.frequency, "points": points}
     grain = grain_for(start, end)
     t0, t1 = date_to_epoch(start), date_to_epoch(end + timedelta(days=1))

@@ -151,3 +151,24 @@ def test_the_schema_would_catch_a_broken_document(public_event, client):
     doc = etree.fromstring(client.get(reverse("alerts:cap_alert", args=[public_event.public_id])).content)
     doc.find("cap:sent", NS).text = "2026-03-16T08:00:00Z"  # CAP forbids "Z"
     assert not CAP_SCHEMA.validate(doc)
+
+
+def test_an_alert_without_a_place_of_its_own_covers_the_province(public_rule, province, units):
+    """A silent data source has no place: its CAP alert still gives an area, the province's."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from ioc.monitoring.models import DataSource, SourceKind
+
+    from ..services import Subject, open_event
+
+    Area = type(province)
+    Area.objects.filter(pk=province.pk).update(area_km2=4718.6)
+    source = DataSource.objects.create(code="nguon", name="Hệ thống quan trắc", owner_unit=units["a"],
+                                       kind=SourceKind.PUSH)
+    event, _created = open_event(rule=public_rule, subject=Subject.for_source(source), value=45.0, at=timezone.now())
+    doc = valid_cap(Client().get(reverse("alerts:cap_alert", args=[event.public_id])).content)
+    polygon = text(doc, "cap:info/cap:area/cap:polygon").split()
+    assert len(polygon) == 17 and polygon[0] == polygon[-1]
+    lat, lon = map(float, polygon[0].split(","))
+    assert 20.8 < lat < 21.7 and 105.7 < lon < 106.6  # around Bắc Ninh's centre, some 39 km out

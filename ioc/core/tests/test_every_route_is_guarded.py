@@ -14,7 +14,7 @@ PUBLIC = {"core:public_home", "core:healthz", "accounts:login", "accounts:regist
           "core:pref_language", "core:pref_toggle", "accounts:logout", "accounts:verify_email",
           # feedback: intake, tracking and publication are for everyone (private fields never shown)
           "feedback:submit", "feedback:similar", "feedback:submitted", "feedback:lookup", "feedback:track",
-          "feedback:photo",
+          "feedback:photo", "feedback:contact",  # the last: a signed personal link, no account
           "feedback:public_list", "feedback:public_map", "feedback:map_data", "feedback:map_report",
           "feedback:public_stats",
           # monitoring: the public indicators (internal ones answer 404 there)

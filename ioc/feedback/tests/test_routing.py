@@ -101,3 +101,19 @@ def test_intake_routes_through_the_rules(make_report, routing, units, communes):
     rubbish_td = make_report(category="rubbish", description="Rác thải đổ bừa bãi đầu ngõ.",
                              latitude=communes["tien_du"].latitude, longitude=communes["tien_du"].longitude)
     assert rubbish_td.lead_unit is None
+
+
+@pytest.mark.parametrize("pair", ["category and area", "category only", "area only", "neither"])
+def test_one_rule_per_pair_any_included(tree, communes, agencies, pair):
+    """A second rule for the same (category, area), "any" included, is refused with a message at the form (a plain
+    unique constraint would let two "any area" rules in, and the route would depend on the order of rows)."""
+    from django.core.exceptions import ValidationError
+
+    fields = {"category and area": {"category": tree["lights"], "area": communes["kinh_bac"]},
+              "category only": {"category": tree["lights"]}, "area only": {"area": communes["kinh_bac"]},
+              "neither": {}}[pair]
+    RoutingRule.objects.create(lead_unit=agencies["catch-all"], **fields)
+    second = RoutingRule(lead_unit=agencies["ward-kb"], **fields)
+    with pytest.raises(ValidationError) as error:
+        second.full_clean()
+    assert "Đã có quy tắc cho lĩnh vực và địa bàn này." in str(error.value)

@@ -10,11 +10,14 @@ in full. Private fields (the reporter's name, e-mail, phone, account) and intern
 import math
 from datetime import timedelta
 
+from django.contrib import messages
+from django.core import signing
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, re_path, reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
@@ -24,6 +27,7 @@ from ioc.core.audit import client_ip
 from ioc.core.models import Area
 from ioc.lib.ratelimit import hit
 
+from .. import workflow
 from ..duplicates import suggest_for_intake
 from ..forms import MAX_DESCRIPTION, LookupForm, RatingForm, ReopenForm, ReportForm, posted_token
 from ..intake import intake_allowed, submit_report
@@ -31,6 +35,7 @@ from ..models import (
     DONE_STATUSES, Category, Channel, EventKind, FeedbackSettings, Follow, PhotoKind, Priority, Report, ReportPhoto,
     Status,
 )
+from ..workflow import TransitionError
 
 CODE = r"PA-[0-9]{4}-[0-9]{6,}"
 
@@ -121,10 +126,24 @@ def reopen_deadline(report):
     return done_at + timedelta(days=FeedbackSettings.current().reopen_window_days)
 
 
-def track_context(request, report, *, rating_form=None, reopen_form=None):
+CONTACT_SALT = "ioc.feedback.contact-link"
+
+
+def contact_key(report):
+    """The key of a report's personal link, sent in the answer message to a reporter without an account: a signature
+    of this report (SECRET_KEY), so it cannot be guessed and opens nothing else."""
+    return signing.Signer(salt=CONTACT_SALT).signature(f"{report.pk}:{report.code}")
+
+
+def contact_path(report):
+    return reverse("feedback:contact", args=[report.code, contact_key(report)])
+
+
+def track_context(request, report, *, rating_form=None, reopen_form=None, contact=False):
+    """The report page's context; `contact`: opened through the reporter's personal link (no account)."""
     user = request.user
-    is_reporter = user.is_authenticated and report.reporter_id == user.pk
-    details = can_see_details(user, report)
+    is_reporter = contact or (user.is_authenticated and report.reporter_id == user.pk)
+    details = contact or can_see_details(user, report)
     context = {
         "report": report,
         "status_help": STATUS_HELP.get(report.status, ""),
@@ -144,7 +163,46 @@ def track_context(request, report, *, rating_form=None, reopen_form=None):
     if reopen_form is not None or (is_reporter and deadline and timezone.now() <= deadline):
         context["reopen_form"] = reopen_form or ReopenForm()
         context["reopen_until"] = deadline
+    if contact:
+        context["contact_url"] = contact_path(report)  # the forms post back to the personal link
     return context
+
+
+def contact(request, code, key):
+    """A reporter without an account rates the answer or asks for the report to be handled again, through the
+    personal link of the answer message."""
+    report = get_report(code)
+    if report.reporter_id is not None or not constant_time_compare(key, contact_key(report)):
+        raise Http404
+    forms = {}
+    if request.method == "POST":
+        action = request.POST.get("action")
+        form_class, field = {"rate": (RatingForm, "rating_form"), "reopen": (ReopenForm, "reopen_form")}.get(
+            action, (None, None))
+        if form_class is None:
+            return redirect(contact_path(report))
+        form = forms[field] = form_class(request.POST)
+        if form.is_valid():
+            try:
+                if action == "rate":
+                    workflow.rate(report=report, by=None, stars=form.cleaned_data["stars"],
+                                  comment=form.cleaned_data["comment"], contact=True)
+                    messages.success(request, _("Cảm ơn bạn đã đánh giá kết quả xử lý phản ánh %(code)s.")
+                                     % {"code": report.code})
+                else:
+                    workflow.reopen(report=report, by=None, reason=form.cleaned_data["reason"], contact=True)
+                    messages.success(request, _("Đã ghi nhận yêu cầu xử lý lại phản ánh %(code)s.")
+                                     % {"code": report.code})
+            except TransitionError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(contact_path(report))
+        report = get_report(code)
+    context = track_context(request, report, contact=True, **forms)
+    response = render(request, "feedback/public/track.html", context, status=400 if forms else 200)
+    response["Referrer-Policy"] = "no-referrer"  # the key stays out of other sites' logs
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def get_report(code):
@@ -285,6 +343,7 @@ def similar(request):
 urlpatterns = [
     path("phan-anh/gui/", submit, name="submit"),
     path("phan-anh/gui/tuong-tu/", similar, name="similar"),
+    re_path(rf"^phan-anh/(?P<code>{CODE})/nguoi-gui/(?P<key>[A-Za-z0-9_-]{{20,100}})/$", contact, name="contact"),
     path("phan-anh/tra-cuu/", lookup, name="lookup"),
     re_path(rf"^phan-anh/da-gui/(?P<code>{CODE})/$", submitted, name="submitted"),
     re_path(rf"^phan-anh/(?P<code>{CODE})/$", track, name="track"),

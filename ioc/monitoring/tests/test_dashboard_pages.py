@@ -164,3 +164,20 @@ def test_the_station_list_is_filtered_and_paged(signed_in, people, province, com
     page = client.get("/giam-sat/ban-do-tram/?area=00000").content.decode()
     assert "Không có xã, phường này trong danh sách." in page
     assert_no_inline_code(page)
+
+
+def test_the_indicator_table_says_which_figures_are_not_final_or_were_corrected(signed_in, people, province,
+                                                                                 commune, units):
+    from datetime import date
+
+    from ioc.monitoring.models import Quality
+
+    world = make_world(province, commune, units["a"])
+    Observation.objects.filter(indicator=world.grdp, area=province, period=date(2025, 10, 1), is_current=True).update(
+        revision=2)  # the 5.4 that superseded 9.9
+    Observation.objects.filter(indicator=world.grdp, area=province, period=date(2025, 7, 1)).update(
+        quality=Quality.PRELIMINARY)
+    page = signed_in(people["leader"]).get("/giam-sat/chi-tieu/grdp/?range=all").content.decode()
+    assert re.search(r"5,4 <span[^>]*>\(đã điều chỉnh\)</span>", page)
+    assert re.search(r"6,5 <span[^>]*>\(sơ bộ\)</span>", page)
+    assert not re.search(r"6,9 <span", page)  # an official, first figure carries no note

@@ -25,7 +25,7 @@ from ioc.core.access import ANONYMOUS, get_access, permission_required
 from ioc.core.models import Area, AreaLevel, AuditAction
 
 from .. import queries
-from ..models import Indicator, Station, StationKind, Status
+from ..models import Indicator, Quality, Station, StationKind, Status
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -234,7 +234,13 @@ def _indicator_page(request, indicator, *, public):
             [r["lat"], r["lon"], r["name"], r["value"], r["colour"], queries.fmt(r["value"], indicator.decimals)]
             for r in figures["comparison"]["rows"] if r["lat"] is not None]}
         context["series_rows"] = [{**p, "text": queries.fmt(p["value"], indicator.decimals),
-                                   "status_label": Status(p["status"]).label} for p in reversed(points)]
+                                   "status_label": Status(p["status"]).label,
+                                   # what a reader must know about a figure: not final, or corrected
+                                   "notes": [str(label) for label in (
+                                       Quality(p["quality"]).label if p.get("quality") not in (None, Quality.OFFICIAL)
+                                       else None,
+                                       _("đã điều chỉnh") if (p.get("revision") or 1) > 1 else None) if label]}
+                                  for p in reversed(points)]
         context["comparison_rows"] = [{**r, "text": queries.fmt(r["value"], indicator.decimals),
                                        "status_label": Status(r["status"]).label}
                                       for r in figures["comparison"]["rows"] if r["value"] is not None]
