@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ioc.core.models import Area, Unit
 
 from .forms import PhotosField
-from .models import UNIT_STATUSES, Category, Channel, RejectionReason, Report, Status
+from .models import UNIT_STATUSES, Category, Channel, Priority, RejectionReason, Report, Status
 
 
 def _units():
@@ -44,6 +44,16 @@ class ReasonForm(forms.Form):
 
     reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=PUBLIC_NOTE_HELP, error_messages={"required": _("Hãy nêu lý do.")})
+
+
+class PriorityForm(forms.Form):
+    """The IOC changes a report's priority (its deadlines follow), with a reason kept in the internal timeline."""
+
+    priority = forms.ChoiceField(label=_("Mức độ"), choices=Priority.choices,
+                                 error_messages={"required": _("Hãy chọn mức độ.")})
+    reason = forms.CharField(label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Ghi chú nội bộ; người dân không thấy."),
+                             error_messages={"required": _("Hãy nêu lý do.")})
 
 
 class RejectForm(forms.Form):

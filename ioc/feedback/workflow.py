@@ -17,8 +17,8 @@ from ioc.core.access import get_access
 from ioc.core.models import AuditAction, Unit
 
 from .models import (
-    EventKind, ExtensionRequest, ExtensionStatus, FeedbackSettings, Follow, Priority, RejectionReason, Report,
-    ReportEvent, Status,
+    OPEN_STATUSES, EventKind, ExtensionRequest, ExtensionStatus, FeedbackSettings, Follow, Priority, RejectionReason,
+    Report, ReportEvent, Status,
 )
 
 S = Status
@@ -212,6 +212,37 @@ def add_note(*, report, by, text):
                                        kind=EventKind.NOTE, note=text, is_public=False)
     audit.record(AuditAction.UPDATE, obj=report, note="internal note added")
     return event
+
+
+@transaction.atomic
+def set_priority(*, report, by, priority, reason):
+    """The IOC marks a report urgent (or normal again) with a reason: its deadlines are those of the new priority,
+    counted from its receipt, and watched anew (an internal note; the public sees the new deadline)."""
+    if not get_access(by).has("feedback.triage"):
+        raise PermissionDenied
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status not in OPEN_STATUSES:
+        raise TransitionError(_("Chỉ đổi được mức độ của phản ánh đang xử lý."))
+    if priority not in Priority.values:
+        raise TransitionError(_("Hãy chọn mức độ."))
+    if priority == report.priority:
+        raise TransitionError(_("Phản ánh đã ở mức độ này."))
+    if not (reason or "").strip():
+        raise TransitionError(_("Hãy nêu lý do."))
+    old = report.priority
+    acceptance_due, answer_due = deadlines_for(report.category, priority, report.received_at)
+    report.priority, report.acceptance_due = priority, acceptance_due
+    if report.status != S.REOPENED:  # a reopened report keeps the fresh deadline of its second round
+        report.answer_due = answer_due
+    report.reminded_at = report.escalated_at = None
+    report.save(update_fields=["priority", "acceptance_due", "answer_due", "reminded_at", "escalated_at",
+                               "updated_at"])
+    ReportEvent.objects.create(report=report, actor=by, actor_unit_id=_actor_unit(by, report), kind=EventKind.NOTE,
+                               is_public=False, note=_("Đổi mức độ: %(old)s → %(new)s. %(reason)s") % {
+                                   "old": Priority(old).label, "new": Priority(priority).label,
+                                   "reason": reason.strip()})
+    audit.record(AuditAction.UPDATE, obj=report, changes={"priority": [old, priority]}, note=reason.strip())
+    return report
 
 
 # --- Deadline extensions --------------------------------------------------------------------------

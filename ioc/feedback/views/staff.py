@@ -30,12 +30,13 @@ from ioc.core.worktime import working_time_between
 from .. import stats, workflow
 from ..duplicates import duplicate_counts, suggest_duplicates
 from ..models import (
-    UNIT_STATUSES, ExtensionStatus, PhotoKind, Report, ReportPhoto, ResponseTemplate, Status,
+    OPEN_STATUSES, UNIT_STATUSES, ExtensionStatus, PhotoKind, Report, ReportPhoto, ResponseTemplate, Status,
 )
 from ..routing import Router, route
 from ..staff_forms import (
     AnswerForm, AssignForm, BulkAssignForm, BulkStartForm, DecideExtensionForm, ExtensionForm, InboxFilterForm,
-    InternalNoteForm, MergeForm, NoteForm, ReasonForm, RejectForm, TransferForm, TriageFilterForm, descendants,
+    InternalNoteForm, MergeForm, NoteForm, PriorityForm, ReasonForm, RejectForm, TransferForm, TriageFilterForm,
+    descendants,
 )
 
 S = Status
@@ -197,6 +198,9 @@ ACTIONS = {
     "merge": Action(gettext_lazy("Gộp vào phản ánh khác"), gettext_lazy("Đã gộp phản ánh %(code)s."), MergeForm,
                     lambda r, by, d: workflow.merge(duplicate=r, into=d["into"], by=by),
                     lambda report: {"report": report}),
+    "priority": Action(gettext_lazy("Đổi mức độ"), gettext_lazy("Đã đổi mức độ của phản ánh %(code)s."),
+                       PriorityForm, lambda r, by, d: workflow.set_priority(report=r, by=by, priority=d["priority"],
+                                                                            reason=d["reason"])),
     "note": Action(gettext_lazy("Thêm ghi chú nội bộ"), gettext_lazy("Đã thêm ghi chú nội bộ vào %(code)s."),
                    InternalNoteForm, lambda r, by, d: workflow.add_note(report=r, by=by, text=d["text"])),
 }
@@ -232,6 +236,8 @@ def available_actions(report, user, access, pending=None):
         names.append("reopen")
     if access.has("feedback.triage") and status in (S.RECEIVED, S.VERIFIED) and not report.merged_into_id:
         names.append("merge")
+    if access.has("feedback.triage") and status in OPEN_STATUSES and not report.merged_into_id:
+        names.append("priority")
     names.append("note")
     return names
 
