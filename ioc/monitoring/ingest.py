@@ -711,6 +711,11 @@ def reject(delivery, validated, *, idempotency_key="", content_hash="", filename
                       errors_total=validated.errors_total)
     batch.finished_at = timezone.now()
     batch.save()
+    # A refused delivery is part of the record too: who sent what, and how many errors it had.
+    audit.record(AuditAction.CREATE, obj=batch, changes={
+        "target": [None, validated.target], "status": [None, BatchStatus.REJECTED],
+        "errors_total": [None, validated.errors_total],
+        "source": [None, delivery.source.code if delivery.source else None]}, note=_audit_note(batch, delivery))
     return Outcome(batch, errors_total=validated.errors_total, forbidden=validated.forbidden_rows > 0)
 
 

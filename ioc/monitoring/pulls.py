@@ -28,7 +28,9 @@ from django.utils.translation import gettext as _
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
+from ioc.core import audit
 from ioc.core.access import Access
+from ioc.core.models import AuditAction
 from ioc.core.roles import Role
 
 from . import ingest
@@ -223,6 +225,8 @@ def _failed(source, delivery, message, batch):
             kind=SourceKind.PULL, source=source, unit=delivery.unit, target=target_of(source),
             status=BatchStatus.FAILED, errors=[ingest.row_error(None, "source", message)],
             summary={"errors_total": 1, "url": source.url[:500]}, finished_at=timezone.now())
+    audit.record(AuditAction.UPDATE, obj=source, changes={"last_error": [None, message[:200]]},
+                 note=f"pull failed (batch {batch.pk})")
     return batch
 
 

@@ -108,6 +108,10 @@ def test_http_errors_are_recorded_and_counted(source, publisher):
         assert source.consecutive_failures == expected
     assert "500" in source.last_error and source.last_success_at is None
     assert batch.status == BatchStatus.FAILED and "500" in batch.errors[0]["message"]
+    from ioc.core.models import AuditEvent
+
+    failures = AuditEvent.objects.filter(object_id=str(source.pk), note__startswith="pull failed")
+    assert failures.count() == 2 and "500" in failures.first().changes["last_error"][1]
     # A later success clears the count.
     publisher.publish("/api/khong-khi", air(recent_hour(3)))
     pulls.pull_source(source)

@@ -104,9 +104,14 @@ def test_the_same_idempotency_key_returns_the_first_result(client, world, api_ke
 
 
 def test_a_refused_batch_does_not_hold_its_key(client, world, api_keys):
+    from ioc.core.models import AuditEvent
+
     hour = recent_hour()
     bad = post(client, {"readings": [["KK-01", "pm25", iso(hour), -1]]}, api_keys["a"], HTTP_IDEMPOTENCY_KEY="k1")
     assert bad.status_code == 422
+    batch = IngestBatch.objects.get(public_id=bad.json()["batch"])
+    refused = AuditEvent.objects.get(object_type="monitoring.ingestbatch", object_id=str(batch.pk))  # on the record
+    assert refused.changes["status"] == [None, "rejected"] and refused.changes["errors_total"] == [None, 1]
     good = post(client, {"readings": [["KK-01", "pm25", iso(hour), 1]]}, api_keys["a"], HTTP_IDEMPOTENCY_KEY="k1")
     assert good.status_code == 200 and good.json()["status"] == "committed"
 
