@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ioc.core import worktime
 from ioc.core.notifications import notify_each
@@ -22,23 +23,29 @@ def _due(report):
 ACCEPTANCE_REMINDER_HOURS = 1  # working hours before the acceptance deadline (4 or 8 working hours after intake)
 
 
+def _remind(reports, *, now, recipients, title, due_text, due_field):
+    """Tell each report's recipients once that its deadline is near; mark it reminded."""
+    count = 0
+    for report in reports:
+        due = worktime.to_local(getattr(report, due_field)).strftime("%H:%M %d/%m/%Y")
+        notify_each(recipients=recipients(report), topic="feedback.due_soon",
+                    render=lambda report=report, due=due: (_(title) % {"code": report.code},
+                                                           _(due_text) % {"due": due}),
+                    url=reverse("feedback:staff_report", args=[report.code]))
+        Report.objects.filter(pk=report.pk).update(reminded_at=now)
+        count += 1
+    return count
+
+
 def remind_acceptance_due_soon(*, now):
     """Remind the IOC operators once, a working hour before a new report's acceptance deadline."""
     horizon = worktime.add_working_hours(now, ACCEPTANCE_REMINDER_HOURS)
     reports = Report.objects.filter(status=Status.RECEIVED, merged_into__isnull=True, reminded_at__isnull=True,
                                     acceptance_due__gt=now, acceptance_due__lte=horizon)
     operators = list(ioc_operators())
-    count = 0
-    for report in reports:
-        notify_each(recipients=operators, topic="feedback.due_soon",
-                    render=lambda report=report: (
-                        _("Sắp đến hạn tiếp nhận phản ánh %(code)s") % {"code": report.code},
-                        _("Hạn tiếp nhận: %(due)s.") % {
-                            "due": worktime.to_local(report.acceptance_due).strftime("%H:%M %d/%m/%Y")}),
-                    url=reverse("feedback:staff_report", args=[report.code]))
-        Report.objects.filter(pk=report.pk).update(reminded_at=now)
-        count += 1
-    return count
+    return _remind(reports, now=now, recipients=lambda report: operators, due_field="acceptance_due",
+                   title=gettext_noop("Sắp đến hạn tiếp nhận phản ánh %(code)s"),
+                   due_text=gettext_noop("Hạn tiếp nhận: %(due)s."))
 
 
 def remind_due_soon(*, now):
@@ -48,17 +55,9 @@ def remind_due_soon(*, now):
     reports = (Report.objects.open().filter(reminded_at__isnull=True, lead_unit__isnull=False,
                                             answer_due__gt=now, answer_due__lte=horizon)
                .exclude(status__in=[Status.RECEIVED, Status.VERIFIED]).select_related("lead_unit"))
-    count = 0
-    for report in reports:
-        notify_each(recipients=staff_of([report.lead_unit_id]), topic="feedback.due_soon",
-                    render=lambda report=report: (
-                        _("Sắp đến hạn trả lời phản ánh %(code)s") % {"code": report.code},
-                        _("Hạn trả lời: %(due)s.") % {
-                            "due": worktime.to_local(report.answer_due).strftime("%H:%M %d/%m/%Y")}),
-                    url=reverse("feedback:staff_report", args=[report.code]))
-        Report.objects.filter(pk=report.pk).update(reminded_at=now)
-        count += 1
-    return count
+    return _remind(reports, now=now, recipients=lambda report: staff_of([report.lead_unit_id]),
+                   due_field="answer_due", title=gettext_noop("Sắp đến hạn trả lời phản ánh %(code)s"),
+                   due_text=gettext_noop("Hạn trả lời: %(due)s."))
 
 
 def escalate_overdue(*, now):
