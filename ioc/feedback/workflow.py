@@ -43,6 +43,8 @@ ALLOWED_MOVES = {
     (S.REOPENED, S.ANSWERED): "unit",
     (S.REOPENED, S.ASSIGNED): "triage",
 }
+# Transfer to another unit (kind TRANSFER): from these statuses to ASSIGNED, by the lead unit or the IOC.
+TRANSFERS = {S.ASSIGNED: "unit", S.IN_PROGRESS: "unit", S.REOPENED: "unit"}
 
 
 class TransitionError(ValidationError):
@@ -66,6 +68,11 @@ def _may(user, who, report):
     return False
 
 
+def _audit_value(value):
+    """A changed field as the audit log keeps it: a related row by its key, anything else as text."""
+    return None if value is None else str(value.pk if hasattr(value, "pk") else value)
+
+
 def _actor_unit(user, report):
     access = get_access(user)
     if report.lead_unit_id in access.unit_ids:
@@ -74,10 +81,14 @@ def _actor_unit(user, report):
 
 
 @transaction.atomic
-def transition(report, to, *, by, note="", public=True, **changes):
-    """Move report to status `to`, or raise TransitionError (not allowed) / PermissionDenied (not yours)."""
+def transition(report, to, *, by, note="", public=True, kind=EventKind.TRANSITION, **changes):
+    """Move report to status `to`, or raise TransitionError (not allowed) / PermissionDenied (not yours). The
+    one place a status changes: moves (ALLOWED_MOVES) and transfers to another unit (kind TRANSFER, TRANSFERS)."""
     report = Report.objects.select_for_update().get(pk=report.pk)
-    who = ALLOWED_MOVES.get((report.status, to))
+    if kind == EventKind.TRANSFER:
+        who = TRANSFERS.get(report.status) if to == S.ASSIGNED else None
+    else:
+        who = ALLOWED_MOVES.get((report.status, to))
     if who is None:
         raise TransitionError(_("Không thể chuyển phản ánh từ trạng thái “%(from)s” sang “%(to)s”.")
                               % {"from": Status(report.status).label, "to": Status(to).label})
@@ -86,6 +97,7 @@ def transition(report, to, *, by, note="", public=True, **changes):
     old = report.status
     now = timezone.now()
     report.status = to
+    before = {field: getattr(report, field) for field in changes}
     for field, value in changes.items():
         setattr(report, field, value)
     stamp = {S.VERIFIED: "verified_at", S.ASSIGNED: "assigned_at", S.ANSWERED: "answered_at", S.CLOSED: "closed_at"}
@@ -104,9 +116,9 @@ def transition(report, to, *, by, note="", public=True, **changes):
         report.reminded_at = report.escalated_at = None
     report.save()
     ReportEvent.objects.create(report=report, at=now, actor=by, actor_unit_id=_actor_unit(by, report) if by else None,
-                               kind=EventKind.TRANSITION, from_status=old, to_status=to, note=note, is_public=public)
+                               kind=kind, from_status=old, to_status=to, note=note, is_public=public)
     audit.record(AuditAction.TRANSITION, obj=report, changes={"status": [old, to], **{
-        k: [None, str(v.pk if hasattr(v, "pk") else v)] for k, v in changes.items() if k != "answer"}}, note=note)
+        k: [_audit_value(before[k]), _audit_value(v)] for k, v in changes.items() if k != "answer"}}, note=note)
     from .notify import report_moved
 
     transaction.on_commit(lambda: report_moved(report.pk, old, to))
@@ -183,24 +195,12 @@ def transfer(*, report, to_unit, by, reason):
         raise TransitionError(_("Hãy chọn một đơn vị đang hoạt động."))
     if to_unit.pk == report.lead_unit_id:
         raise TransitionError(_("Phản ánh đang do chính đơn vị này xử lý."))
-    if report.status not in (S.ASSIGNED, S.IN_PROGRESS, S.REOPENED):
+    if report.status not in TRANSFERS:
         raise TransitionError(_("Chỉ chuyển đơn vị khi phản ánh đang được xử lý."))
-    if not _may(by, "unit", report):
-        raise PermissionDenied
     old_unit = report.lead_unit
-    report.lead_unit = to_unit
-    report.status = S.ASSIGNED
-    report.assigned_at = timezone.now()
-    report.save()
-    ReportEvent.objects.create(report=report, actor=by, actor_unit_id=_actor_unit(by, report), kind=EventKind.TRANSFER,
-                               to_status=S.ASSIGNED, note=_("Chuyển từ %(old)s sang %(new)s: %(reason)s") % {
-                                   "old": old_unit.name if old_unit else "—", "new": to_unit.name, "reason": reason})
-    audit.record(AuditAction.UPDATE, obj=report, changes={"lead_unit": [old_unit.code if old_unit else None,
-                                                                        to_unit.code]}, note=reason)
-    from .notify import report_moved
-
-    transaction.on_commit(lambda: report_moved(report.pk, S.ASSIGNED, S.ASSIGNED))
-    return report
+    return transition(report, S.ASSIGNED, by=by, kind=EventKind.TRANSFER, lead_unit=to_unit,
+                      note=_("Chuyển từ %(old)s sang %(new)s: %(reason)s") % {
+                          "old": old_unit.name if old_unit else "—", "new": to_unit.name, "reason": reason.strip()})
 
 
 def add_note(*, report, by, text):

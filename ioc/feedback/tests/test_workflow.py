@@ -165,7 +165,10 @@ def test_transfer_moves_the_report_to_another_unit(report_at, people, units):
     assert report.lead_unit == units["b"] and report.status == Status.ASSIGNED
     event = report.events.get(kind=EventKind.TRANSFER)
     assert "Thuộc lĩnh vực y tế." in event.note and "Sở Y tế" in event.note
+    assert (event.from_status, event.to_status) == (Status.IN_PROGRESS, Status.ASSIGNED)  # through transition()
+    audit = AuditEvent.objects.filter(object_id=str(report.pk)).order_by("-pk").first()
     assert AuditEvent.objects.count() > audits
+    assert audit.changes["lead_unit"] == [str(units["a"].pk), str(units["b"].pk)]  # from which unit to which
     # The new unit handles it now; the old one has no hold on it any more.
     workflow.start(report=report, by=people["other_officer"])
     with pytest.raises(PermissionDenied):
