@@ -225,7 +225,7 @@ def naive_page(request, rows):
 def _naive_inbox(views):
     """The inbox view with the naive list (and plain pagination of it) in place of the real query."""
     with ExitStack() as stack:
-        stack.enter_context(mock.patch.object(views, "_inbox_queryset", naive_inbox_queryset))
+        stack.enter_context(mock.patch.object(views, "inbox_queryset", naive_inbox_queryset))
         if hasattr(views, "_page"):
             stack.enter_context(mock.patch.object(views, "_page", naive_page))
         yield
