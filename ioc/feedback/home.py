@@ -18,7 +18,7 @@ from ioc.core.panels import HomePanel, register
 
 from . import stats
 from .models import Report, Status
-from .views.staff import HANDLING_STATUSES, TRIAGE_STATUSES, inbox_queryset
+from .views.staff import inbox_queryset
 
 RECENT_DAYS = 30
 TOP_UNITS = 5
@@ -48,8 +48,8 @@ def _province(access, now, today):
          "url": _url("feedback:staff_stats", date_from=today.isoformat(), date_to=today.isoformat())},
     ]
     if access.has("feedback.triage"):
-        triage = Report.objects.filter(status__in=TRIAGE_STATUSES, merged_into__isnull=True)
-        figures.insert(0, {"label": _("chờ tiếp nhận, phân loại"), "count": triage.count(), "url": _url("feedback:triage")})
+        figures.insert(0, {"label": _("chờ tiếp nhận, phân loại"), "count": Report.objects.awaiting_triage().count(),
+                           "url": _url("feedback:triage")})
     worst = (overdue.exclude(lead_unit=None).order_by().values("lead_unit_id", "lead_unit__name")
              .annotate(n=Count("id")).order_by("-n", "lead_unit__name")[:TOP_UNITS])
     units = [{"name": row["lead_unit__name"], "count": row["n"],
@@ -58,14 +58,16 @@ def _province(access, now, today):
 
 
 def _unit(access, now):
+    """The unit's inbox in four figures, each with the inbox filter that lists it."""
+    def figure(label, filters, **params):
+        return {"label": label, "count": inbox_queryset(access, filters, now).count(),
+                "url": _url("feedback:inbox", **params)}
+
     return [
-        {"label": _("cần xử lý"), "count": inbox_queryset(access, {}, now).count(), "url": _url("feedback:inbox")},
-        {"label": _("quá hạn"), "count": inbox_queryset(access, {"overdue": True}, now).count(),
-         "url": _url("feedback:inbox", overdue="on"), "alarm": True},
-        {"label": _("đến hạn trong 1 ngày làm việc"), "count": inbox_queryset(access, {"due_soon": True}, now).count(),
-         "url": _url("feedback:inbox", due_soon="on")},
-        {"label": _("mới được chuyển đến, chưa bắt đầu"), "count": inbox_queryset(access, {"status": Status.ASSIGNED}, now).count(),
-         "url": _url("feedback:inbox", status=Status.ASSIGNED)},
+        figure(_("cần xử lý"), {}),
+        {**figure(_("quá hạn"), {"overdue": True}, overdue="on"), "alarm": True},
+        figure(_("đến hạn trong 1 ngày làm việc"), {"due_soon": True}, due_soon="on"),
+        figure(_("mới được chuyển đến, chưa bắt đầu"), {"status": Status.ASSIGNED}, status=Status.ASSIGNED),
     ]
 
 

@@ -158,6 +158,9 @@ OPEN_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.ASSIGNED, Status.IN_PR
 DONE_STATUSES = (Status.ANSWERED, Status.CLOSED)
 # Statuses in which a report has reached its handling unit.
 UNIT_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.ANSWERED, Status.CLOSED, Status.REOPENED)
+# Waiting for the IOC (new, verified, or asked again and not yet handed to a unit), and in a unit's hands.
+TRIAGE_STATUSES = (Status.RECEIVED, Status.VERIFIED, Status.REOPENED)
+HANDLING_STATUSES = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
 
 
 class RejectionReason(models.TextChoices):
@@ -191,6 +194,10 @@ class ReportQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def awaiting_triage(self):
+        """The IOC's triage queue: not yet with a unit, and not merged into another report."""
+        return self.filter(status__in=TRIAGE_STATUSES, merged_into__isnull=True)
 
     def public(self):
         """What the public may see: public categories, not rejected, not merged into another report."""

@@ -1,6 +1,7 @@
 """Who is told what, at each step of a report. Called after commit; every send runs in a background job."""
 
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -9,7 +10,7 @@ from ioc.core.models import Membership
 from ioc.core.notifications import notify_each
 from ioc.core.roles import Role
 
-from .models import Report, Status
+from .models import HANDLING_STATUSES, Report, Status
 
 User = get_user_model()
 
@@ -29,12 +30,23 @@ REPORTER_MESSAGES = {
     Status.CLOSED: (gettext_noop("Phản ánh %(code)s đã kết thúc"),
                     gettext_noop("Phản ánh của bạn đã được giải quyết xong. Cảm ơn bạn đã phản ánh.")),
 }
-# The statuses a unit works in: a move from one of them back to VERIFIED is the unit handing the report back.
-UNIT_HANDLING = (Status.ASSIGNED, Status.IN_PROGRESS, Status.REOPENED)
+
+
+CONTACT_SALT = "ioc.feedback.contact-link"
 
 
 def tracking_path(report):
     return reverse("feedback:track", args=[report.code])
+
+
+def contact_key(report):
+    """The key of a report's personal link, sent in the answer message to a reporter without an account: a signature
+    of this report (SECRET_KEY), so it cannot be guessed and opens nothing else."""
+    return signing.Signer(salt=CONTACT_SALT).signature(f"{report.pk}:{report.code}")
+
+
+def contact_path(report):
+    return reverse("feedback:contact", args=[report.code, contact_key(report)])
 
 
 def staff_of(unit_ids, roles=(Role.OFFICER, Role.UNIT_HEAD)):
@@ -46,6 +58,18 @@ def ioc_operators():
     return User.objects.filter(is_active=True, memberships__role=Role.OPERATOR).distinct()
 
 
+def _tell_one(report, topic, render, url, personal=False):
+    """Tell report's own reporter: through the notification service when they have an account, else by e-mail or
+    SMS in a background job (in the default language, Vietnamese). `personal`: a contact gets their own link."""
+    if report.reporter_id:
+        notify_each(recipients=[report.reporter], topic=topic, render=render, url=url)
+    elif report.reporter_email or report.reporter_phone:
+        from .tasks import message_contact, queue
+
+        title, body = render()
+        queue(message_contact, report.pk, title, body, personal)
+
+
 def _tell_reporter(report, status, note=""):
     template = REPORTER_MESSAGES.get(status)
     if template is None:
@@ -55,26 +79,16 @@ def _tell_reporter(report, status, note=""):
     def render():
         return _(template[0]) % values, _(template[1]) % values
 
-    # Contacts without an account get the default language (Vietnamese).
-    title, body = render()
-    if report.reporter_id:
-        notify_each(recipients=[report.reporter], topic=f"feedback.{status}", render=render,
-                    url=tracking_path(report))
-    elif report.reporter_email or report.reporter_phone:
-        from .tasks import message_contact, queue
-
-        # The answer carries the reporter's personal link: rate it, or ask for it to be handled again.
-        queue(message_contact, report.pk, title, body, status == Status.ANSWERED)
+    # The answer carries a contact's personal link: rate it, or ask for it to be handled again.
+    _tell_one(report, f"feedback.{status}", render, tracking_path(report), personal=status == Status.ANSWERED)
     followers = [f.user for f in report.followers.select_related("user") if f.user_id != report.reporter_id]
     if followers:
         notify_each(recipients=followers, topic=f"feedback.{status}", render=render, url=tracking_path(report))
     if status == Status.ANSWERED:
         # Reporters of merged duplicates share the answer. Those with an account follow this report (told
         # above); those who left only an e-mail or a phone number are told through their own report.
-        from .tasks import message_contact, queue
-
         for merged in report.merged_reports.filter(reporter__isnull=True).exclude(reporter_email="", reporter_phone=""):
-            queue(message_contact, merged.pk, title, body)
+            _tell_one(merged, f"feedback.{status}", render, tracking_path(report))
 
 
 def report_received(report_id):
@@ -86,7 +100,7 @@ def report_moved(report_id, old, new):
     report = Report.objects.select_related("reporter", "lead_unit").get(pk=report_id)
     last = report.events.select_related("actor_unit").order_by("-at", "-id").first()
     staff_url = reverse("feedback:staff_report", args=[report.code])
-    if new == Status.VERIFIED and old in UNIT_HANDLING:
+    if new == Status.VERIFIED and old in HANDLING_STATUSES:
         # A unit handed the report back: the IOC must route it again; the reporter has nothing new to hear.
         unit = last.actor_unit.name if last and last.actor_unit_id else ""
         notify_each(recipients=ioc_operators(), topic="feedback.returned", url=staff_url,
@@ -116,14 +130,7 @@ def share_answer(duplicate_id):
     def render():
         return _(REPORTER_MESSAGES[Status.ANSWERED][0]) % {"code": main.code}, main.answer
 
-    if duplicate.reporter_id:
-        notify_each(recipients=[duplicate.reporter], topic=f"feedback.{Status.ANSWERED}", render=render,
-                    url=tracking_path(main))
-    elif duplicate.reporter_email or duplicate.reporter_phone:
-        from .tasks import message_contact, queue
-
-        title, body = render()
-        queue(message_contact, duplicate.pk, title, body)
+    _tell_one(duplicate, f"feedback.{Status.ANSWERED}", render, tracking_path(main))
 
 
 def extension_decided(extension_id):

@@ -113,8 +113,7 @@ def message_contact(report_id, title, body, personal=False):
     from ioc.core.notifications import get_channel
 
     from .models import Report
-    from .notify import tracking_path
-    from .views.public import contact_path
+    from .notify import contact_path, tracking_path
 
     report = Report.objects.get(pk=report_id)
     url = contact_path(report) if personal and report.reporter_id is None else tracking_path(report)

@@ -17,7 +17,7 @@ from ioc.core.access import get_access
 from ioc.core.models import AuditAction, Unit
 
 from .models import (
-    OPEN_STATUSES, EventKind, ExtensionRequest, ExtensionStatus, FeedbackSettings, Follow, Priority, RejectionReason,
+    HANDLING_STATUSES, OPEN_STATUSES, EventKind, ExtensionRequest, ExtensionStatus, FeedbackSettings, Follow, Priority, RejectionReason,
     Report, ReportEvent, Status,
 )
 
@@ -43,8 +43,8 @@ ALLOWED_MOVES = {
     (S.REOPENED, S.ANSWERED): "unit",
     (S.REOPENED, S.ASSIGNED): "triage",
 }
-# Transfer to another unit (kind TRANSFER): from these statuses to ASSIGNED, by the lead unit or the IOC.
-TRANSFERS = {S.ASSIGNED: "unit", S.IN_PROGRESS: "unit", S.REOPENED: "unit"}
+# Transfer to another unit (kind TRANSFER): from a unit's handling statuses to ASSIGNED, by the lead unit or the IOC.
+TRANSFERS = dict.fromkeys(HANDLING_STATUSES, "unit")
 
 
 class TransitionError(ValidationError):

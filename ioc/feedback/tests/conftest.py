@@ -4,8 +4,9 @@ import pytest
 
 from ioc.core.models import Area, AreaLevel
 
+from .. import workflow
 from ..intake import submit_report
-from ..models import Category, Channel, RoutingRule
+from ..models import Category, Channel, Report, RoutingRule
 
 
 @pytest.fixture
@@ -56,5 +57,17 @@ def make_report(categories, communes):
         report, _created = submit_report(category=categories[category] if isinstance(category, str) else category,
                                          **fields)
         return report
+
+    return make
+
+
+@pytest.fixture
+def assigned(make_report, people, units):
+    """assigned(**fields): a report verified by the IOC and assigned to unit a."""
+
+    def make(**fields):
+        report = make_report(**fields)
+        workflow.verify(report=report, by=people["operator"])
+        return workflow.assign(report=Report.objects.get(pk=report.pk), unit=units["a"], by=people["operator"])
 
     return make

@@ -16,16 +16,6 @@ from ..deadlines import close_answered, escalate_overdue, remind_due_soon
 from ..models import FeedbackSettings, Report, Status
 
 
-@pytest.fixture
-def assigned(make_report, people, units):
-    def make(**fields):
-        report = make_report(**fields)
-        workflow.verify(report=report, by=people["operator"])
-        return workflow.assign(report=Report.objects.get(pk=report.pk), unit=units["a"], by=people["operator"])
-
-    return make
-
-
 def told(user, topic):
     return Notification.objects.filter(recipient=user, topic=topic)
 

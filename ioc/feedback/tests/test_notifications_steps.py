@@ -23,16 +23,6 @@ def told(user, topic=None):
     return notes.filter(topic=topic) if topic else notes
 
 
-@pytest.fixture
-def assigned(make_report, people, units):
-    def make(**fields):
-        report = make_report(**fields)
-        workflow.verify(report=report, by=people["operator"])
-        return workflow.assign(report=Report.objects.get(pk=report.pk), unit=units["a"], by=people["operator"])
-
-    return make
-
-
 def fresh(report):
     return Report.objects.get(pk=report.pk)
 

@@ -13,18 +13,6 @@ from .. import workflow
 from ..models import Channel, EventKind, ExtensionRequest, Report, ReportEvent, ResponseTemplate, Status
 
 
-@pytest.fixture
-def assigned(make_report, people, units):
-    """make an assigned report of unit a."""
-
-    def make(**fields):
-        report = make_report(**fields)
-        workflow.verify(report=report, by=people["operator"])
-        return workflow.assign(report=Report.objects.get(pk=report.pk), unit=units["a"], by=people["operator"])
-
-    return make
-
-
 def page(client, url):
     response = client.get(url)
     assert response.status_code == 200, response.status_code

@@ -11,7 +11,6 @@ import math
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core import signing
 from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,6 +34,7 @@ from ..models import (
     DONE_STATUSES, Category, Channel, EventKind, FeedbackSettings, Follow, PhotoKind, Priority, Report, ReportPhoto,
     Status,
 )
+from ..notify import contact_key, contact_path
 from ..workflow import TransitionError
 
 CODE = r"PA-[0-9]{4}-[0-9]{6,}"
@@ -124,19 +124,6 @@ def reopen_deadline(report):
     if done_at is None:
         return None
     return done_at + timedelta(days=FeedbackSettings.current().reopen_window_days)
-
-
-CONTACT_SALT = "ioc.feedback.contact-link"
-
-
-def contact_key(report):
-    """The key of a report's personal link, sent in the answer message to a reporter without an account: a signature
-    of this report (SECRET_KEY), so it cannot be guessed and opens nothing else."""
-    return signing.Signer(salt=CONTACT_SALT).signature(f"{report.pk}:{report.code}")
-
-
-def contact_path(report):
-    return reverse("feedback:contact", args=[report.code, contact_key(report)])
 
 
 def track_context(request, report, *, rating_form=None, reopen_form=None, contact=False):

@@ -30,7 +30,8 @@ from ioc.core.worktime import working_time_between
 from .. import stats, workflow
 from ..duplicates import duplicate_counts, suggest_duplicates
 from ..models import (
-    OPEN_STATUSES, UNIT_STATUSES, ExtensionStatus, PhotoKind, Report, ReportPhoto, ResponseTemplate, Status,
+    HANDLING_STATUSES, OPEN_STATUSES, UNIT_STATUSES, ExtensionStatus, PhotoKind, Report, ReportPhoto,
+    ResponseTemplate, Status,
 )
 from ..routing import Router, route
 from ..staff_forms import (
@@ -41,8 +42,6 @@ from ..staff_forms import (
 
 S = Status
 PAGE_SIZE = 50
-TRIAGE_STATUSES = (S.RECEIVED, S.VERIFIED, S.REOPENED)
-HANDLING_STATUSES = (S.ASSIGNED, S.IN_PROGRESS, S.REOPENED)
 MAX_BULK = 200
 CODE_PATTERN = re.compile(r"^PA-\d{4}-\d{1,6}$", re.IGNORECASE)
 
@@ -407,7 +406,7 @@ def triage(request):
 def _render_triage(request, *, bulk_form=None, status=200):
     now = timezone.now()
     filters = TriageFilterForm(request.GET or None)
-    qs = Report.objects.filter(status__in=TRIAGE_STATUSES, merged_into__isnull=True)
+    qs = Report.objects.awaiting_triage()
     if filters.is_bound:
         filters.is_valid()  # a wrong value is reported at its field; the other filters still apply
         qs = filters.filter(qs, now)
